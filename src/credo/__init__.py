@@ -1,0 +1,1 @@
+"""Credo: customer, credit and receivables management."""

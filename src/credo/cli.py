@@ -1,0 +1,47 @@
+"""`credo` — the command line: a thin entry point over Django's management commands.
+
+  credo migrate                      apply database migrations
+  credo serve [ADDR:PORT]            serve on 127.0.0.1:8000 (development server)
+  credo demo --customers N           load demo data
+  credo import customers|contacts FILE [--skip-bad-rows]
+  credo export customers FILE [--user NAME] [--q TEXT] …
+  credo createuser NAME --role ROLE [--team TEAM]
+  credo token NAME                   create an API token
+  credo <any Django command>         e.g. credo shell, credo createsuperuser
+"""
+
+import os
+import sys
+
+# Two-word commands map to one management command each.
+PAIRS = {
+    ("import", "customers"): "import_customers",
+    ("import", "contacts"): "import_contacts",
+    ("export", "customers"): "export_customers",
+}
+ALIASES = {"serve": "serve", "demo": "demo", "createuser": "createuser", "token": "token"}
+
+
+def translate(argv: list[str]) -> list[str]:
+    if len(argv) >= 2 and (argv[0], argv[1]) in PAIRS:
+        return [PAIRS[(argv[0], argv[1])], *argv[2:]]
+    if argv and argv[0] in ("import", "export"):
+        kinds = sorted(k for verb, k in PAIRS if verb == argv[0])
+        print(f"credo {argv[0]}: say what to {argv[0]}: {' | '.join(kinds)}", file=sys.stderr)
+        raise SystemExit(2)
+    return argv
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__.strip())
+        return
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "credo.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["credo", *translate(argv)])
+
+
+if __name__ == "__main__":
+    main()

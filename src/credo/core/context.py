@@ -1,0 +1,25 @@
+from django.utils.translation import gettext_lazy as _
+
+from .roles import has_perm, role_of
+
+# (group, [(label, url name, permission, icon)]) — later apps add their entries to NAVIGATION.
+NAVIGATION = [
+    (_("Customers"), [
+        (_("Home"), "home", None, "home"),
+        (_("Customer list"), "customers:list", "customer.view", "users"),
+        (_("New customer"), "customers:create", "customer.create", "user-plus"),
+        (_("Import customers"), "customers:import", "customer.import", "file-import"),
+    ]),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    groups = []
+    for title, items in NAVIGATION:
+        visible = [(label, name, icon) for label, name, perm, icon in items if perm is None or has_perm(user, perm)]
+        if visible:
+            groups.append((title, visible))
+    return {"nav_groups": groups, "user_role": role_of(user)}

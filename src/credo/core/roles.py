@@ -1,0 +1,43 @@
+"""Roles and what each may do. Scopes (which customers) live in scopes.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALESPERSON = "salesperson", _("Salesperson")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    CREDIT_CONTROLLER = "credit_controller", _("Credit controller")
+    FINANCE_CLERK = "finance_clerk", _("Finance clerk")
+    SERVICE_AGENT = "service_agent", _("Service agent")
+    EXECUTIVE = "executive", _("Executive")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+# Permissions are named business actions, checked by services (and by pages only to hide buttons).
+PERMISSIONS: dict[str, set[str]] = {
+    "customer.view": set(Role.values),
+    "customer.create": {Role.SALESPERSON, Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
+    "customer.change": {Role.SALESPERSON, Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
+    "customer.delete": {Role.ADMINISTRATOR},
+    "customer.reassign": {Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "customer.merge": {Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "customer.import": {Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "customer.export": set(Role.values),
+    "customer.note": set(Role.values),
+    "audit.view": {Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
+}
+
+
+def role_of(user) -> str | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    profile = getattr(user, "profile", None)
+    return profile.role if profile else None
+
+
+def has_perm(user, action: str) -> bool:
+    role = role_of(user)
+    return role is not None and role in PERMISSIONS.get(action, set())

@@ -1,0 +1,52 @@
+from django import forms
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import LoginView
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .auth import is_locked_out
+from .home import home_context
+
+
+class LockoutAuthenticationForm(AuthenticationForm):
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username and is_locked_out(username):
+            raise forms.ValidationError(
+                _("Too many failed sign-ins for this user. Try again in a few minutes or ask an administrator."),
+                code="locked",
+            )
+        return super().clean()
+
+
+class CredoLoginView(LoginView):
+    template_name = "core/login.html"
+    authentication_form = LockoutAuthenticationForm
+    redirect_authenticated_user = True
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("login")
+
+
+@login_required
+def home(request):
+    return render(request, "core/home.html", home_context(request.user))
+
+
+@login_required
+def protected_media(request, path):
+    """Attachments are served only to users who may see their customer."""
+    from credo.customers.models import Attachment
+    from credo.customers.queries import visible_customers
+
+    attachment = Attachment.objects.filter(file=path, customer__in=visible_customers(request.user)).first()
+    if attachment is None:
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "credo.customers"
+    label = "customers"
+    verbose_name = _("Customer file")
+
+    def ready(self):
+        from . import events  # noqa: F401  (registers timeline event kinds)

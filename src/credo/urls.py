@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.static import serve
+
+from credo.api.api import api
+from credo.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", core_views.CredoLoginView.as_view(), name="login"),
+    path("logout/", core_views.logout_view, name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("customers/", include("credo.customers.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+    path("media/<path:path>", core_views.protected_media, name="media"),
+]
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()
+else:
+    urlpatterns += [path("static/<path:path>", serve, {"document_root": settings.STATIC_ROOT})]
