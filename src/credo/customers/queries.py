@@ -1,6 +1,8 @@
 """Read side of the customer file: scoped lists, search, duplicates, the card."""
 
+import base64
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -154,3 +156,80 @@ def audit_for_customer(customer_id: int, limit: int = 200):
 
 def current_lifecycle(customer: Customer, today: datetime.date | None = None) -> str:
     return customer.lifecycle_on(today or business_today(), CompanyProfile.current().new_customer_months)
+
+
+SORTS = {
+    "code": ("code",),
+    "-code": ("-code",),
+    "name": ("name", "id"),
+    "-name": ("-name", "-id"),
+    "-updated_at": ("-updated_at", "-id"),
+}
+DEFAULT_SORT = "code"
+
+
+def encode_cursor(values) -> str:
+    raw = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values], ensure_ascii=False)
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str):
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()).decode())
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return values if isinstance(values, list) else None
+
+
+def _keyset_q(fields, values, forward: bool) -> Q:
+    """Rows after (forward) or before the row with these sort values, in the order of fields."""
+    query = Q()
+    for i, field in enumerate(fields):
+        name = field.lstrip("-")
+        descending = field.startswith("-")
+        op = "lt" if descending == forward else "gt"
+        value = values[i]
+        if name == "updated_at":
+            value = datetime.datetime.fromisoformat(value)
+        term = Q(**{f"{name}__{op}": value})
+        for prior, prior_value in zip(fields[:i], values[:i], strict=False):
+            prior_name = prior.lstrip("-")
+            if prior_name == "updated_at":
+                prior_value = datetime.datetime.fromisoformat(prior_value)
+            term &= Q(**{prior_name: prior_value})
+        query |= term
+    return query
+
+
+@dataclass
+class Page:
+    rows: list
+    next_cursor: str | None
+    prev_cursor: str | None
+
+
+def keyset_page(qs, sort: str, *, after: str = "", before: str = "", size: int = 50) -> Page:
+    """One page of qs in the given sort, starting after/before a cursor; no OFFSET, so page 2,000 is as
+    fast as page 1."""
+    fields = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    names = [f.lstrip("-") for f in fields]
+    backwards = bool(before) and not after
+    cursor = decode_cursor(before if backwards else after) if (after or before) else None
+    if cursor is not None and len(cursor) == len(fields):
+        qs = qs.filter(_keyset_q(fields, cursor, forward=not backwards))
+    order = [("" if f.startswith("-") else "-") + f.lstrip("-") for f in fields] if backwards else list(fields)
+    rows = list(qs.order_by(*order)[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    def key(row):
+        return [getattr(row, n) for n in names]
+    has_prev = bool(cursor) and (more if backwards else True)
+    has_next = more if not backwards else True
+    return Page(
+        rows=rows,
+        next_cursor=encode_cursor(key(rows[-1])) if rows and has_next else None,
+        prev_cursor=encode_cursor(key(rows[0])) if rows and has_prev else None,
+    )
