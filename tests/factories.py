@@ -2,10 +2,11 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from credo.core.models import Profile, Team, Territory
 from credo.core.roles import Role
-from credo.customers.models import Contact, Customer
+from credo.customers.models import Assignment, Contact, Customer
 from credo.customers.rules import CREDIT_CODE_CHARS, credit_code_check_char
 
 PASSWORD = "credo-test-pass"
@@ -34,6 +35,7 @@ class TerritoryFactory(factory.django.DjangoModelFactory):
 class CustomerFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Customer
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"C{n:06d}")
     name = factory.Sequence(lambda n: f"测试客户{n}贸易有限公司")
@@ -45,6 +47,9 @@ class CustomerFactory(factory.django.DjangoModelFactory):
         obj.refresh_keys()
         if create:
             obj.save(update_fields=["name_key", "phone_key"])
+            if obj.account_manager_id:
+                Assignment.objects.create(customer=obj, manager_id=obj.account_manager_id, started_at=timezone.now(),
+                                          assigned_by="factory")
 
 
 class ContactFactory(factory.django.DjangoModelFactory):

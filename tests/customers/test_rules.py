@@ -84,3 +84,9 @@ def test_add_months_clamps_month_end():
     assert rules.add_months(datetime.date(2026, 3, 31), -1) == datetime.date(2026, 2, 28)
     assert rules.add_months(datetime.date(2024, 3, 31), -1) == datetime.date(2024, 2, 29)
     assert rules.add_months(datetime.date(2026, 1, 15), -13) == datetime.date(2024, 12, 15)
+
+
+@pytest.mark.parametrize("a, b", [("+86 21 6234 5678", "021-62345678"), ("+86 10 6234 5678", "010 6234 5678"),
+                                  ("+86 138 0013 8000", "13800138000")])
+def test_international_and_domestic_forms_match(a, b):
+    assert rules.normalise_phone(a) == rules.normalise_phone(b)

@@ -21,3 +21,25 @@ class RequestIdMiddleware:
         finally:
             _local.request_id = ""
         return response
+
+
+class LanguageMiddleware:
+    """Chinese unless the user chose otherwise (language cookie); the browser's Accept-Language is ignored
+    because Credo's users work in Chinese on machines whose browsers often say English."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in supported:
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response

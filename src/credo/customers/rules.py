@@ -65,8 +65,11 @@ def normalise_phone(phone: str) -> str:
     """Digits only, without a leading +86 / 0086 country code; '' if too short to compare."""
     digits = re.sub(r"\D", "", unicodedata.normalize("NFKC", phone or ""))
     for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) - len(prefix) >= 10:
+        if digits.startswith(prefix) and len(digits) - len(prefix) >= 9:
             digits = digits[len(prefix):]
+            # International form drops the trunk 0 of a landline area code; mobiles are 11 digits from 1.
+            if not (len(digits) == 11 and digits.startswith("1")) and not digits.startswith("0"):
+                digits = "0" + digits
             break
     return digits if len(digits) >= 7 else ""
 
