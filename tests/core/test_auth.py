@@ -5,7 +5,6 @@ import pytest
 from django.test import override_settings
 
 from credo.core.models import LoginFailure
-
 from tests.factories import PASSWORD
 
 

@@ -3,7 +3,6 @@ from django.urls import reverse
 
 from credo.core.models import AuditEntry
 from credo.customers.models import Customer
-
 from tests.factories import CustomerFactory
 
 

@@ -11,9 +11,9 @@ HOME_PANELS: list = []
 
 
 def _customer_figures(user):
+    from credo.core.models import CompanyProfile
     from credo.customers.queries import business_today, visible_customers
     from credo.customers.rules import new_since
-    from credo.core.models import CompanyProfile
 
     since = new_since(business_today(), CompanyProfile.current().new_customer_months)
     return visible_customers(user).filter(is_active=True).aggregate(

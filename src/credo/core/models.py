@@ -146,6 +146,9 @@ class LoginFailure(models.Model):
     at = models.DateTimeField(auto_now_add=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
 
+    def __str__(self):
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")

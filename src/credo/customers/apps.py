@@ -8,4 +8,9 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customer file")
 
     def ready(self):
+        from credo.core.home import HOME_PANELS
+
         from . import events  # noqa: F401  (registers timeline event kinds)
+        from .panels import birthdays_panel
+
+        HOME_PANELS.append(birthdays_panel)

@@ -18,7 +18,16 @@ from credo.core.roles import has_perm
 from credo.core.scopes import assignable_managers, customer_q
 
 from . import events, rules
-from .models import Assignment, Attachment, BankAccount, CompetitorPresence, Contact, Customer, FormerName, Tag
+from .models import (
+    Assignment,
+    Attachment,
+    BankAccount,
+    CompetitorPresence,
+    Contact,
+    Customer,
+    FormerName,
+    Tag,
+)
 from .queries import possible_duplicates
 
 CUSTOMER_FIELDS = [

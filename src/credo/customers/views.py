@@ -17,8 +17,16 @@ from credo.core.scopes import assignable_managers, scope_of
 
 from . import queries, services
 from .forms import (
-    IMPORTANCE_CHOICES, KIND_CHOICES, AttachmentForm, BankAccountForm, CompetitorForm, ContactForm, CustomerForm,
-    MergeForm, NoteForm, ReassignForm,
+    IMPORTANCE_CHOICES,
+    KIND_CHOICES,
+    AttachmentForm,
+    BankAccountForm,
+    CompetitorForm,
+    ContactForm,
+    CustomerForm,
+    MergeForm,
+    NoteForm,
+    ReassignForm,
 )
 from .models import Contact, Customer, Lifecycle
 
