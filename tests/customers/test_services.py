@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from credo.core.models import AuditEntry, CustomerEvent
 from credo.customers import queries, services
@@ -26,15 +27,16 @@ def test_create_records_audit_assignment_and_timeline(world):
     assert CustomerEvent.objects.filter(customer_id=customer.pk, kind="customer.created").exists()
 
 
-@pytest.mark.parametrize("code, field_message", [
-    ("911100006000373410", "check digit"),
-    ("9111000060003734", "18 characters"),
-    ("9111000060003734OL", "capital letters"),
+@pytest.mark.parametrize("code, english, chinese", [
+    ("911100006000373410", "check digit", "校验码"),
+    ("9111000060003734", "18 characters", "18位"),
+    ("9111000060003734OL", "capital letters", "大写字母"),
 ])
-def test_bad_credit_code_is_refused_and_nothing_saved(world, code, field_message):
-    with pytest.raises(ValidationError) as exc:
-        services.create_customer(world.sales_east, data(credit_code=code))
-    assert field_message in " ".join(exc.value.message_dict["credit_code"])
+def test_bad_credit_code_is_refused_in_the_users_language(world, code, english, chinese):
+    for language, expected in (("en", english), ("zh-hans", chinese)):
+        with translation.override(language), pytest.raises(ValidationError) as exc:
+            services.create_customer(world.sales_east, data(credit_code=code))
+        assert expected in " ".join(exc.value.message_dict["credit_code"])
     assert not Customer.objects.filter(code="X100").exists()
     assert not AuditEntry.objects.filter(object_type="customers.customer").exists()
 
@@ -223,3 +225,9 @@ def test_merge_rules(world):
     with pytest.raises(ValidationError):
         services.merge_customers(world.manager_east, world.east_customer, world.east2_customer, reason="")
     assert world.east2_customer.__class__.objects.get(pk=world.east2_customer.pk).is_active
+
+
+def test_tag_change_alone_is_audited(world):
+    services.update_customer(world.sales_east, world.east_customer, {}, tags=["重点跟进"])
+    entry = AuditEntry.objects.get(action="update")
+    assert entry.before == {"tags": []} and entry.after == {"tags": ["重点跟进"]}

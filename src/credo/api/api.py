@@ -1,9 +1,17 @@
-"""The one NinjaAPI object; each app mounts its router here. Docs at /api/docs."""
+"""The one NinjaAPI object; each app mounts its router here. Docs at /api/docs.
 
+Clients authenticate with "Authorization: Bearer <token>" (see `credo token`) or with the browser
+session; session requests that change something must carry the CSRF token (X-CSRFToken header).
+Errors: 401 not signed in, 403 not allowed, 404 not found or outside the user's scope,
+422 {"detail": [{"loc": ["body", field], "msg": ..., "type": ...}]} for bad input.
+"""
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.security import HttpBearer, django_auth
+from ninja.errors import ValidationError as SchemaValidationError
+from ninja.security import APIKeyCookie, HttpBearer
 
 from credo.core.auth import user_for_token
 
@@ -16,8 +24,22 @@ class TokenAuth(HttpBearer):
         return user
 
 
-api = NinjaAPI(title="Credo API", version="1", auth=[TokenAuth(), django_auth],
-               urls_namespace="api")
+class SessionAuth(APIKeyCookie):
+    """The signed-in browser session; CSRF is checked only once a session user is found, so an
+    anonymous request gets 401 rather than a CSRF failure."""
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def __call__(self, request):
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+    def authenticate(self, request, key):
+        return request.user
+
+
+api = NinjaAPI(title="Credo API", version="1", auth=[TokenAuth(), SessionAuth()], urls_namespace="api")
 
 
 def _field_errors(exc: ValidationError):
@@ -25,6 +47,19 @@ def _field_errors(exc: ValidationError):
         return [{"loc": ["body", field], "msg": " ".join(m for e in errs for m in e.messages), "type": "value_error"}
                 for field, errs in exc.error_dict.items()]
     return [{"loc": ["body"], "msg": " ".join(exc.messages), "type": "value_error"}]
+
+
+def _flat_loc(loc):
+    """["body", "payload", "name"] -> ["body", "name"]: the parameter's name is not part of the request."""
+    loc = list(loc)
+    return [loc[0], *loc[2:]] if len(loc) > 2 and loc[0] in ("body", "query") else loc
+
+
+@api.exception_handler(SchemaValidationError)
+def schema_error(request, exc):
+    detail = [{"loc": _flat_loc(e.get("loc", [])), "msg": e.get("msg", ""), "type": e.get("type", "value_error")}
+              for e in exc.errors]
+    return api.create_response(request, {"detail": detail}, status=422)
 
 
 @api.exception_handler(ValidationError)

@@ -59,9 +59,11 @@ def record(user, action, instance=None, *, before=None, after=None, reason="", c
     )
 
 
-def record_change(user, instance, before: dict, *, reason="", customer_id=None) -> AuditEntry | None:
-    """Record an update if anything changed; returns None when nothing did."""
-    after = snapshot(instance)
+def record_change(user, instance, before: dict, *, reason="", customer_id=None, extra_after=None) -> AuditEntry | None:
+    """Record an update if anything changed; returns None when nothing did.
+
+    extra_after carries values that are not concrete fields (e.g. tags), matched by key in before."""
+    after = {**snapshot(instance), **(extra_after or {})}
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     if not changed:
         return None

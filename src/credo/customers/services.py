@@ -111,6 +111,10 @@ def _apply(customer: Customer, data: dict):
     customer.refresh_keys()
 
 
+def _tag_names(customer) -> list[str]:
+    return sorted(customer.tags.values_list("name", flat=True))
+
+
 def _set_tags(customer, names):
     if names is None:
         return
@@ -138,8 +142,8 @@ def create_customer(user, data: dict, *, manager=None, reason: str = "", allow_d
     _set_tags(customer, tags)
     Assignment.objects.create(customer=customer, manager=manager, started_at=timezone.now(),
                               assigned_by=user.username, reason=reason or _("Created"))
-    audit.record(user, AuditEntry.Action.CREATE, customer, after=audit.snapshot(customer), reason=reason,
-                 customer_id=customer.pk)
+    audit.record(user, AuditEntry.Action.CREATE, customer, after={**audit.snapshot(customer),
+                 "tags": _tag_names(customer)}, reason=reason, customer_id=customer.pk)
     timeline.add_event(customer.pk, event.code, actor=user, summary=customer.name, obj=customer)
     return customer
 
@@ -148,7 +152,7 @@ def create_customer(user, data: dict, *, manager=None, reason: str = "", allow_d
 def update_customer(user, customer: Customer, data: dict, *, reason: str = "", tags=None) -> Customer:
     _check_customer(user, "customer.change", customer)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    before = audit.snapshot(customer)
+    before = {**audit.snapshot(customer), "tags": _tag_names(customer)}
     cleaned = validate_customer({**audit.snapshot(customer, CUSTOMER_FIELDS), **data, "territory": data.get(
         "territory", customer.territory)}, instance=customer)
     old_name = customer.name
@@ -158,7 +162,8 @@ def update_customer(user, customer: Customer, data: dict, *, reason: str = "", t
     if customer.name != old_name:
         FormerName.objects.create(customer=customer, name=old_name, name_key=rules.normalise_name(old_name),
                                   used_until=timezone.localdate(), note=reason[:200])
-    entry = audit.record_change(user, customer, before, reason=reason, customer_id=customer.pk)
+    entry = audit.record_change(user, customer, before, reason=reason, customer_id=customer.pk,
+                                extra_after={"tags": _tag_names(customer)})
     if entry:
         fields = ", ".join(entry.after.keys())
         timeline.add_event(customer.pk, events.CHANGED.code, actor=user, summary=fields, obj=customer)
