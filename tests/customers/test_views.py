@@ -145,3 +145,11 @@ def test_language_switch(client, world):
     assert 'lang="zh-CN"' in client.get("/customers/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/customers/"})
     assert 'lang="en"' in client.get("/customers/").content.decode()
+
+
+def test_not_found_page_is_styled_and_translated(client, world, settings):
+    settings.DEBUG = False
+    client.force_login(world.sales_east)
+    response = client.get(f"/customers/{world.north_customer.pk}/")
+    html = response.content.decode()
+    assert response.status_code == 404 and "不在您的权限范围" in html and "北辰" not in html

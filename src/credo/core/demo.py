@@ -5,11 +5,18 @@ credo.customers.demo. Everything here is idempotent: running it twice finds the 
 first time (territories by code, teams by name, users by username) and changes nothing.
 """
 
+import bisect
+import itertools
+import json
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.db.models.base import ModelState
 
 from .models import Profile, Team, Territory
 from .roles import Role
@@ -97,7 +104,7 @@ SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁"
     "任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 )
-SURNAME_WEIGHTS = [1.0 / (1 + i * 0.08) for i in range(len(SURNAMES))]
+SURNAME_CUM = list(itertools.accumulate(1.0 / (1 + i * 0.08) for i in range(len(SURNAMES))))
 COMPOUND_SURNAMES = ("欧阳", "司马", "上官", "诸葛", "慕容")
 GIVEN_MALE = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林阳建国志文博海峰成东亮晨"
 GIVEN_FEMALE = "芳娜敏静丽艳娟霞燕玲婷雪琳颖倩欣悦佳慧璐瑶晶月红梅洁萍琴蕾薇岚丹怡楠菲莉"
@@ -118,7 +125,7 @@ def person_name(rng: random.Random, female: bool | None = None) -> str:
     if rng.random() < 0.004:
         surname = rng.choice(COMPOUND_SURNAMES)
     else:
-        surname = rng.choices(SURNAMES, SURNAME_WEIGHTS)[0]
+        surname = SURNAMES[bisect.bisect_right(SURNAME_CUM, rng.random() * SURNAME_CUM[-1])]
     pool = GIVEN_FEMALE if female else GIVEN_MALE
     given = rng.choice(pool) if rng.random() < 0.3 else rng.choice(pool) + rng.choice(pool + GIVEN_MALE[:10])
     return surname + given
@@ -129,6 +136,106 @@ def mobile(rng: random.Random) -> str:
                          "155", "158", "159", "166", "176", "177", "180", "181", "186", "187", "188", "189",
                          "191", "198", "199"))
     return f"{prefix}{rng.randrange(10**8):08d}"
+
+
+# --- fast bulk insert -------------------------------------------------------------------------------
+#
+# bulk_create compiles every value through the ORM (prepare_value, get_db_prep_save, placeholder SQL);
+# measured on SQLite that is ~110 s for 100,000 customers with their ~470,000 dependent rows, against
+# ~20 s for the same rows written with executemany (SQLite) or COPY (PostgreSQL). So the demo
+# generator builds ordinary model instances (cheaply, without Model.__init__) and writes them here.
+
+_defaults: dict[type, dict] = {}
+
+
+def new(model: type[models.Model], **values) -> models.Model:
+    """A model instance without Model.__init__ (~50 µs for Customer): field defaults, then values (by attname)."""
+    defaults = _defaults.get(model)
+    if defaults is None:
+        defaults = _defaults[model] = {f.attname: f.get_default() for f in model._meta.concrete_fields}
+    obj = model.__new__(model)
+    obj.__dict__.update(defaults)
+    obj.__dict__.update(values)
+    obj._state = ModelState()
+    return obj
+
+
+def _converter(f: models.Field):
+    if connection.vendor == "sqlite":
+        if isinstance(f, models.DateTimeField):
+            tz = connection.timezone
+
+            def to_db(v):
+                if v is None:
+                    return None
+                if v.tzinfo is not None:
+                    v = v.astimezone(tz).replace(tzinfo=None)
+                return str(v)
+
+            return to_db
+        if isinstance(f, models.DateField):
+            return lambda v: None if v is None else v.isoformat()
+    if isinstance(f, models.JSONField):
+        return lambda v: None if v is None else json.dumps(v, cls=f.encoder or DjangoJSONEncoder)
+    return None
+
+
+@contextmanager
+def bulk_session(cache_mib: int = 256):
+    """On SQLite, a larger page cache for this connection while loading (index upkeep stays in memory:
+    measured 33 s -> 13 s for the inserts of 100,000 demo customers); restored afterwards."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(cache_mib)}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+def reserve_ids(model: type[models.Model], count: int) -> list[int]:
+    """count new primary keys for model (call inside the transaction that inserts them)."""
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [table, pk, count])
+            return sorted(row[0] for row in cursor.fetchall())
+        # SQLite: the transaction holds the write lock (transaction_mode IMMEDIATE), so max + 1 is ours.
+        cursor.execute(f'SELECT COALESCE(MAX("{pk}"), 0) FROM "{table}"')
+        top = cursor.fetchone()[0]
+        cursor.execute("SELECT name FROM sqlite_master WHERE name = 'sqlite_sequence'")
+        if cursor.fetchone():
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            row = cursor.fetchone()
+            top = max(top, row[0] if row else 0)
+        return list(range(top + 1, top + count + 1))
+
+
+def insert(model: type[models.Model], objs: list, *, with_pk: bool = False) -> int:
+    """Write model instances in one go: executemany on SQLite, COPY on PostgreSQL. No signals, no save()."""
+    if not objs:
+        return 0
+    fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
+    spec = [(f.attname, _converter(f)) for f in fields]
+    rows = [tuple(d[a] if c is None else c(d[a]) for a, c in spec) for d in (o.__dict__ for o in objs)]
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(fields))
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
+    return len(rows)
 
 
 # --- organisation --------------------------------------------------------------------------------

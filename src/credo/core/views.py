@@ -50,3 +50,7 @@ def protected_media(request, path):
     if attachment is None:
         raise Http404
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.file.name.rsplit("/", 1)[-1])
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "403_csrf.html", status=403)

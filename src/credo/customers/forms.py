@@ -45,6 +45,7 @@ class CustomerForm(StyledMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["credit_code"].widget.attrs.update({"maxlength": 18, "autocomplete": "off"})
+        self.fields["territory"].empty_label = _("(no territory)")
         if self.instance.pk and not self.is_bound:
             self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
         self._style()

@@ -42,7 +42,7 @@ class Command(BaseCommand):
                       TimeElapsedColumn(), console=console, disable=verbosity == 0 or customers == 0,
                       transient=False) as progress:
             task = progress.add_task("客户 customers", total=customers)
-            with transaction.atomic():
+            with transaction.atomic(), org_demo.bulk_session():
                 org = org_demo.ensure_organisation()
                 result = customer_demo.generate(org, customers, seed=seed,
                                                 progress=lambda k: progress.advance(task, k))
