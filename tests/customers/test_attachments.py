@@ -2,7 +2,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from credo.customers.models import Attachment
-
 from tests.factories import CustomerFactory
 
 
