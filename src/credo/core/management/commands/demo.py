@@ -46,11 +46,18 @@ class Command(BaseCommand):
                 org = org_demo.ensure_organisation()
                 result = customer_demo.generate(org, customers, seed=seed,
                                                 progress=lambda k: progress.advance(task, k))
+        if result.customers:
+            org_demo.analyze(*customer_demo.loaded_models())
         elapsed = time.perf_counter() - started
         if verbosity == 0:
             return
         self.stdout.write(self._logins_table(org))
-        self.stdout.write(f"Password for every demo login: {org_demo.DEMO_PASSWORD}")
+        kept = [login.username for login in org.logins if not login.new]
+        if kept and len(kept) == len(org.logins):
+            self.stdout.write("These logins existed already and keep their passwords.")
+        else:
+            self.stdout.write(f"Password for every demo login: {org_demo.DEMO_PASSWORD}"
+                              + (f" (except {', '.join(kept)}, which existed already)" if kept else ""))
         self.stdout.write(
             f"Added {result.customers} customers, {result.contacts} contacts, {result.bank_accounts} bank accounts, "
             f"{result.former_names} former names, {result.assignments} assignments, {result.events} timeline events "
@@ -62,7 +69,8 @@ class Command(BaseCommand):
         for column in ("username", "role", "team", "name"):
             table.add_column(column)
         for login in org.logins:
-            table.add_row(login.username, str(Role(login.role).label), login.team, login.display_name)
+            role = Role(login.role).label if login.role in Role.values else login.role
+            table.add_row(login.username, str(role), login.team, login.display_name)
         buffer = io.StringIO()
         Console(file=buffer, width=100, color_system=None).print(table)
         return buffer.getvalue().rstrip("\n")
