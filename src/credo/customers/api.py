@@ -99,7 +99,7 @@ def list_customers(request, params: Query[CustomerListParams]):
         "manager": _id_or(params.manager, get_user_model(), "username") if params.manager else None,
     })
     customers = queries.filtered_customers(request.user, flt)
-    page = _page(customers.select_related("territory", "account_manager__profile").prefetch_related("tags"), params)
+    page = _page(customers.select_related("territory").prefetch_related("tags", "account_manager__profile"), params)
     return {"items": _with_lifecycle(page.rows), "count": customers.count(), "next_cursor": page.next_cursor}
 
 

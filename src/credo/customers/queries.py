@@ -13,7 +13,7 @@ from credo.core.models import AuditEntry, CompanyProfile
 from credo.core.scopes import limit_to_scope
 
 from . import rules
-from .models import Contact, Customer
+from .models import Contact, Customer, FormerName
 
 
 def business_today() -> datetime.date:
@@ -85,7 +85,11 @@ def search_q(text: str) -> Q:
             query |= Q(phone_key__startswith=phone)
         key = rules.normalise_name(text)
         if key:
-            query |= Q(pk__in=Customer.objects.filter(former_names__name_key__contains=key).values("pk"))
+            # A literal id list, not a subquery: an OR with a subquery keeps PostgreSQL off the trigram indexes.
+            former = FormerName.objects.filter(name_key__contains=key).values_list("customer_id", flat=True)[:500]
+            ids = list(former)
+            if ids:
+                query |= Q(pk__in=ids)
     return query
 
 
