@@ -29,7 +29,7 @@ def home_context(user) -> dict:
     from credo.customers.queries import visible_customers
 
     role = role_of(user)
-    recent = visible_customers(user).select_related("account_manager").order_by("-updated_at", "id")[:8]
+    recent = visible_customers(user).order_by("-updated_at", "id")[:8]
     context = {
         "role": role,
         "role_label": Role(role).label if role else "",

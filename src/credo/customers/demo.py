@@ -448,7 +448,7 @@ class _Generator:
                 Contact, customer_id=c.pk, name=name, title=title, department=dept,
                 phone=f"{c.phone}-{rng.randrange(800, 899)}" if kind != CustomerKind.RETAIL and rng.random() < 0.3 else "",
                 mobile=mob, email=email, wechat=wechat, decision_role=role, is_primary=i == 0,
-                birthday=birthday, age=age,
+                birthday=birthday, birthday_md=birthday.strftime("%m%d") if birthday else "", age=age,
                 native_place=rng.choice(NATIVE_PLACES) if rng.random() < 0.5 else "",
                 ethnicity=rng.choice(ETHNICITIES) if rng.random() < 0.4 else "",
                 education_career=education,

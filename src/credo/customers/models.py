@@ -184,6 +184,8 @@ class Contact(TimeStamped):
                                      blank=True)
     is_primary = models.BooleanField(_("primary contact"), default=False)
     birthday = models.DateField(_("birthday"), null=True, blank=True)
+    birthday_md = models.CharField(max_length=4, blank=True, editable=False, db_index=True,
+                                   help_text="MMDD of the birthday, for the reminders' indexed lookup")
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
     native_place = models.CharField(_("native place"), max_length=60, blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=30, blank=True)
@@ -201,6 +203,12 @@ class Contact(TimeStamped):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.birthday_md = self.birthday.strftime("%m%d") if self.birthday else ""
+        if kwargs.get("update_fields") is not None and "birthday" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "birthday_md"}
+        super().save(*args, **kwargs)
 
 
 class Assignment(models.Model):

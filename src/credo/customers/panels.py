@@ -1,10 +1,6 @@
 """Home-page panels of the customer file (registered in apps.py)."""
 
 import datetime
-from functools import reduce
-from operator import or_
-
-from django.db.models import Q
 
 from credo.core.roles import Role, role_of
 
@@ -17,9 +13,9 @@ def upcoming_birthdays(user, today: datetime.date | None = None, days: int = BIR
     """Contacts of the user's customers whose birthday falls in the next `days` days (caring follow-up)."""
     today = today or business_today()
     dates = [today + datetime.timedelta(days=i) for i in range(days)]
-    on_day = reduce(or_, (Q(birthday__month=d.month, birthday__day=d.day) for d in dates))
     contacts = list(
-        visible_contacts(user).filter(on_day, is_active=True, customer__is_active=True)
+        visible_contacts(user).filter(birthday_md__in=[d.strftime("%m%d") for d in dates], is_active=True,
+                                      customer__is_active=True)
         .select_related("customer")[:200]
     )
     order = {(d.month, d.day): i for i, d in enumerate(dates)}
