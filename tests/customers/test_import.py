@@ -426,3 +426,23 @@ def test_credo_entry_point_exit_status(tmp_path):
         [str(credo), "import", "contacts", "--help"], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0 and "--skip-bad-rows" in result.stdout
+
+
+def test_batch_failing_after_validation_is_redone_row_by_row(world, monkeypatch):
+    """A code taken between validation and insert (another user's import) is reported on its row."""
+    from credo.customers import import_rows, importing, services
+    from credo.customers.models import Customer
+
+    real_prepare = import_rows.CustomerRows.prepare
+
+    def prepare_then_race(self, raws):
+        real_prepare(self, raws)
+        services.create_customer(world.admin, {"code": "RACE2", "name": "抢先录入有限公司"}, allow_duplicate=True)
+
+    monkeypatch.setattr(import_rows.CustomerRows, "prepare", prepare_then_race)
+    content = "code,name\nRACE1,甲公司\nRACE2,乙公司\nRACE3,丙公司\n".encode()
+    report = importing.import_file(world.admin, io.BytesIO(content), "race.csv", "customers", skip_bad_rows=True)
+    assert report.imported == 2
+    assert [(p.row, p.field) for p in report.problems] == [(3, "code")]
+    assert set(Customer.objects.filter(code__startswith="RACE").values_list("code", flat=True)) == {
+        "RACE1", "RACE2", "RACE3"}

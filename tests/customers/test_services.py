@@ -231,3 +231,30 @@ def test_tag_change_alone_is_audited(world):
     services.update_customer(world.sales_east, world.east_customer, {}, tags=["重点跟进"])
     entry = AuditEntry.objects.get(action="update")
     assert entry.before == {"tags": []} and entry.after == {"tags": ["重点跟进"]}
+
+
+def test_create_customers_in_bulk_gives_what_single_create_gives(world):
+    items = [({"code": f"B{i}", "name": f"批量{i}有限公司", "kind": "dealer", "importance": "general"}, None,
+              ["导入", "批量"]) for i in range(3)]
+    created = services.create_customers(world.sales_east, items, reason="导入")
+    assert [c.code for c in created] == ["B0", "B1", "B2"]
+    for customer in created:
+        assert sorted(customer.tags.values_list("name", flat=True)) == ["导入", "批量"]
+        assert Assignment.objects.get(customer=customer, ended_at__isnull=True).manager == world.sales_east
+        entry = AuditEntry.objects.get(object_id=str(customer.pk), object_type="customers.customer")
+        assert entry.after["tags"] == ["导入", "批量"] and entry.after["kind"] == "dealer" and entry.reason == "导入"
+        assert CustomerEvent.objects.filter(customer_id=customer.pk, kind="customer.created").count() == 1
+
+
+def test_create_customers_rechecks_database_rules(world):
+    with pytest.raises(ValidationError) as exc:
+        services.create_customers(world.sales_east, [({"code": "E001", "name": "重复编码"}, None, None)])
+    assert "code" in exc.value.message_dict
+    with pytest.raises(ValidationError) as exc:
+        services.create_customers(world.sales_east, [({"code": "Y1", "name": "一"}, None, None),
+                                                     ({"code": "Y1", "name": "二"}, None, None)])
+    with pytest.raises(ValidationError):
+        services.create_customers(world.sales_east, [({"code": "Y2", "name": "三"}, world.sales_north, None)])
+    with pytest.raises(PermissionDenied):
+        services.create_customers(world.finance, [({"code": "Y3", "name": "四"}, None, None)])
+    assert not Customer.objects.filter(code__startswith="Y").exists()

@@ -59,6 +59,18 @@ def record(user, action, instance=None, *, before=None, after=None, reason="", c
     )
 
 
+def record_many(user, action, items, *, reason="") -> None:
+    """One entry per (instance, after) pair in a single insert; for bulk operations."""
+    request_id, username = current_request_id(), getattr(user, "username", "") or "system"
+    AuditEntry.objects.bulk_create([
+        AuditEntry(user=user if getattr(user, "pk", None) else None, username=username, request_id=request_id,
+                   action=action, object_type=instance._meta.label_lower, object_id=str(instance.pk),
+                   object_repr=str(instance)[:200], customer_id=getattr(instance, "customer_id", None) or instance.pk,
+                   after=after, reason=reason or "")
+        for instance, after in items
+    ], batch_size=1000)
+
+
 def record_change(user, instance, before: dict, *, reason="", customer_id=None, extra_after=None) -> AuditEntry | None:
     """Record an update if anything changed; returns None when nothing did.
 

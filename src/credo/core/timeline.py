@@ -51,6 +51,20 @@ def add_event(customer_id: int, code: str, *, actor=None, summary: str = "", dat
     )
 
 
+def add_events(items, code: str, *, actor=None, at=None):
+    """Bulk add_event: items are (customer_id, summary, obj) triples."""
+    if code not in _kinds:
+        raise KeyError(f"timeline event kind {code!r} is not registered")
+    at = at or timezone.now()
+    name = getattr(actor, "username", "") or (actor if isinstance(actor, str) else "") or "system"
+    CustomerEvent.objects.bulk_create([
+        CustomerEvent(customer_id=customer_id, kind=code, at=at, actor=name, summary=(summary or "")[:300],
+                      object_type=obj._meta.label_lower if obj is not None else "",
+                      object_id=str(obj.pk) if obj is not None else "")
+        for customer_id, summary, obj in items
+    ], batch_size=1000)
+
+
 def events_for(customer_id: int, limit: int = 100):
     rows = list(CustomerEvent.objects.filter(customer_id=customer_id).order_by("-at", "-id")[:limit])
     for row in rows:

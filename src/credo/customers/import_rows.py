@@ -143,6 +143,10 @@ class CustomerRows:
                 self.territories[header_key(territory.name)].append(territory)
         self.managers = {u.username.casefold(): u for u in assignable_managers(self.user)}
         self.cleaner = RowCleaner(CustomerForm, set(services.CUSTOMER_FIELDS) - {"territory"})
+        self.known = services.ExistingKeys.lookup(
+            (raw.get("code", "").strip() for raw in raws),
+            (rules.clean_credit_code(raw.get("credit_code", "")) for raw in raws),
+        )
 
     def _territory(self, text, errors):
         if not text:
@@ -189,7 +193,7 @@ class CustomerRows:
         cleaned.setdefault("name", data["name"])
         cleaned["territory"] = territory
         try:
-            cleaned = services.validate_customer(cleaned)
+            cleaned = services.validate_customer(cleaned, known=self.known)
         except ValidationError as exc:
             _merge(errors, exc)
         duplicates = self._within_file(number, cleaned, errors)
@@ -277,6 +281,10 @@ class CustomerRows:
             tags=row.extra["tags"],
             event=events.IMPORTED,
         )
+
+    def create_many(self, rows: list[Parsed], reason: str):
+        items = [(row.data, row.extra["manager"], row.extra["tags"]) for row in rows]
+        return services.create_customers(self.user, items, reason=reason, event=events.IMPORTED)
 
 
 class ContactRows:

@@ -242,33 +242,20 @@ def _validate(validator, raws, headers, report, progress) -> list[Parsed]:
     return [row for row in parsed if row.number not in bad]
 
 
+BATCH = 500
+
+
 def _create(user, validator, parsed, headers, report, progress):
     ticker = _Ticker(progress, "import", len(parsed))
     reason = _("Imported from %(file)s") % {"file": report.filename}
     imported = 0
     try:
         with transaction.atomic():
-            for row in parsed:
-                try:
-                    validator.create(row, reason)
-                except ValidationError as exc:
-                    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-                    _add(report, headers, validator.columns, row.number, errors)
-                    if not report.skip_bad_rows:
-                        raise _Rollback from exc
-                except IntegrityError as exc:
-                    _add(
-                        report,
-                        headers,
-                        validator.columns,
-                        row.number,
-                        {"": [_("This row could not be saved: %(error)s") % {"error": exc}]},
-                    )
-                    if not report.skip_bad_rows:
-                        raise _Rollback from exc
-                else:
-                    imported += 1
-                ticker.tick()
+            for start in range(0, len(parsed), BATCH):
+                batch = parsed[start:start + BATCH]
+                imported += _create_batch(validator, batch, reason, report, headers)
+                for _row in batch:
+                    ticker.tick()
             ticker.flush()
             if imported:
                 audit.record(
@@ -289,6 +276,35 @@ def _create(user, validator, parsed, headers, report, progress):
         imported = 0
     report.imported = imported
     report.rows_ok = report.rows_read - report.bad_rows
+
+
+def _create_batch(validator, batch, reason, report, headers) -> int:
+    """Bulk insert when the rows allow it; row by row otherwise, or to find the row a batch failed on."""
+    if hasattr(validator, "create_many"):
+        try:
+            with transaction.atomic():
+                validator.create_many(batch, reason)
+            return len(batch)
+        except (ValidationError, IntegrityError):
+            pass  # someone changed the data since validation: redo row by row to report the exact row
+    created = 0
+    for row in batch:
+        try:
+            with transaction.atomic():
+                validator.create(row, reason)
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+            _add(report, headers, validator.columns, row.number, errors)
+            if not report.skip_bad_rows:
+                raise _Rollback from exc
+        except IntegrityError as exc:
+            _add(report, headers, validator.columns, row.number,
+                 {"": [_("This row could not be saved: %(error)s") % {"error": exc}]})
+            if not report.skip_bad_rows:
+                raise _Rollback from exc
+        else:
+            created += 1
+    return created
 
 
 def problems_csv(report: ImportReport) -> str:
