@@ -133,7 +133,6 @@ MEDIA_ROOT = Path(os.environ.get("CREDO_MEDIA_ROOT", PROJECT_DIR / "var" / "medi
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
-FORMS_URLFIELD_ASSUME_HTTPS = True
 CSRF_FAILURE_VIEW = "credo.core.views.csrf_failure"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

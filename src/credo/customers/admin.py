@@ -2,6 +2,7 @@
 which validate, audit and add timeline events."""
 
 from django.contrib import admin
+from django.db import models
 
 from .models import Assignment, BankAccount, Contact, Customer, FormerName, Tag
 
@@ -44,6 +45,7 @@ class CustomerAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "credit_code"]
     list_select_related = ["territory", "account_manager"]
     inlines = [ContactInline, AssignmentInline, BankAccountInline, FormerNameInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     show_full_result_count = False
 
     def has_add_permission(self, request):

@@ -32,6 +32,7 @@ class StyledMixin:
 
 class CustomerForm(StyledMixin, forms.ModelForm):
     tags = forms.CharField(label=_("tags"), required=False, help_text=_("Separate tags with commas."))
+    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
 
     class Meta:
         model = Customer
