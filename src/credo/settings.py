@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ninja",
     "credo.core",
     "credo.customers",
+    "credo.sales",
 ]
 
 MIDDLEWARE = [
