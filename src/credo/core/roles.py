@@ -26,6 +26,14 @@ PERMISSIONS: dict[str, set[str]] = {
     "customer.export": set(Role.values),
     "customer.note": set(Role.values),
     "audit.view": {Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "receivables.view": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.SALES_MANAGER, Role.SALESPERSON,
+                         Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "ledger.view": set(Role.values),
+    "ledger.post": {Role.FINANCE_CLERK, Role.ADMINISTRATOR},
+    "ledger.write_off_request": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
+    "ledger.write_off_approve": {Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "order.create": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "order.confirm": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
 }
 
 
