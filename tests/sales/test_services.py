@@ -185,3 +185,19 @@ def test_reconcile_finds_tampering(world):
     Invoice.objects.filter(number="INV-A").update(open_amount=D("150"))
     kinds = {(d.kind, d.field) for d in queries.document_drift() + queries.balance_drift()}
     assert kinds == {("invoice", "open_amount"), ("balance", "receivable")}
+
+
+def test_merge_moves_documents_and_recomputes_one_balance(world):
+    from credo.customers.services import merge_customers
+
+    invoice(world, "INV-A", "200")
+    invoice(world, "INV-B", "300", customer=world.east2_customer)
+    services.post_receipt(world.finance, world.east2_customer, number="R1", receipt_date=DAY, amount="50",
+                          method="cash")
+    merge_customers(world.manager_east, world.east_customer, world.east2_customer, reason="同一家")
+    assert not CustomerBalance.objects.filter(customer=world.east2_customer).exists()
+    bal = balance(world.east_customer)
+    assert (bal.receivable, bal.invoiced_total, bal.paid_total, bal.last_payment_amount) == (
+        D("450"), D("500"), D("50"), D("50"))
+    assert Invoice.objects.filter(customer=world.east_customer).count() == 2
+    assert_reconciles()

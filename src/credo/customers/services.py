@@ -437,18 +437,21 @@ def merge_customers(user, target: Customer, source: Customer, *, reason: str) ->
     if not source.is_active or not target.is_active:
         raise ValidationError({"source": [_("Only active customers can be merged.")]})
 
+    handlers = []
     for relation in Customer._meta.related_objects:
         model = relation.related_model
         if relation.many_to_many or model is Customer:
             continue
         handler = MERGE_HANDLERS.get(model._meta.label_lower)
         if handler:
-            handler(source, target)
+            handlers.append(handler)  # after the plain moves, so it sees every moved document
         elif model is Assignment:
             model.objects.filter(customer=source, ended_at__isnull=True).update(ended_at=timezone.now())
             model.objects.filter(customer=source).update(customer=target)
         else:
             model.objects.filter(**{relation.field.name: source}).update(**{relation.field.name: target})
+    for handler in handlers:
+        handler(source, target)
     target.tags.add(*source.tags.all())
     AuditEntry.objects.filter(customer_id=source.pk).update(customer_id=target.pk)
     CustomerEvent.objects.filter(customer_id=source.pk).update(customer_id=target.pk)

@@ -8,4 +8,9 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales ledger")
 
     def ready(self):
+        from credo.customers.services import MERGE_HANDLERS
+
         from . import events  # noqa: F401  (registers timeline event kinds)
+        from .services import merge_balances
+
+        MERGE_HANDLERS["sales.customerbalance"] = merge_balances

@@ -46,9 +46,10 @@ def document_drift() -> list[Drift]:
     return found
 
 
-def expected_balances() -> dict[int, dict]:
-    """Every balance figure recomputed from the documents, per customer."""
+def expected_balances(customer_ids=None) -> dict[int, dict]:
+    """Every balance figure recomputed from the documents, per customer (all, or those given)."""
     expected: dict[int, dict] = {}
+    only = {} if customer_ids is None else {"customer_id__in": list(customer_ids)}
 
     def put(customer_id, **values):
         row = expected.setdefault(customer_id, {"receivable": ZERO, "unapplied_credit": ZERO, "open_orders": ZERO,
@@ -57,17 +58,17 @@ def expected_balances() -> dict[int, dict]:
         for key, value in values.items():
             row[key] = (row[key] + value) if key == "unapplied_credit" else value
 
-    for row in Invoice.objects.values("customer_id").annotate(
+    for row in Invoice.objects.filter(**only).values("customer_id").annotate(
             receivable=Sum("open_amount"), invoiced=Sum("amount"),
             oldest=Min("due_date", filter=Q(open_amount__gt=0))):
         put(row["customer_id"], receivable=row["receivable"], invoiced_total=row["invoiced"],
             oldest_open_due_date=row["oldest"])
-    for row in Receipt.objects.filter(is_reversed=False).values("customer_id").annotate(
+    for row in Receipt.objects.filter(is_reversed=False, **only).values("customer_id").annotate(
             paid=Sum("amount"), unapplied=Sum("unapplied_amount")):
         put(row["customer_id"], paid_total=row["paid"], unapplied_credit=row["unapplied"])
-    for row in CreditNote.objects.values("customer_id").annotate(unapplied=Sum("unapplied_amount")):
+    for row in CreditNote.objects.filter(**only).values("customer_id").annotate(unapplied=Sum("unapplied_amount")):
         put(row["customer_id"], unapplied_credit=row["unapplied"])
-    for row in SalesOrder.objects.filter(status=SalesOrder.Status.CONFIRMED).values("customer_id").annotate(
+    for row in SalesOrder.objects.filter(status=SalesOrder.Status.CONFIRMED, **only).values("customer_id").annotate(
             amount=Sum("amount")):
         put(row["customer_id"], open_orders=row["amount"])
     return expected

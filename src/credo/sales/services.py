@@ -416,3 +416,20 @@ def decide_write_off(user, write_off: WriteOff, *, approve: bool, note: str = ""
     write_off.save()
     audit.record_change(user, write_off, before, customer_id=write_off.customer_id, reason=note)
     return write_off
+
+
+def merge_balances(source: Customer, target: Customer):
+    """Customer merge: the documents have moved to the target; its one balance row is recomputed from them."""
+    from .queries import expected_balances
+
+    lock_balance(target.pk)
+    CustomerBalance.objects.filter(customer_id=source.pk).delete()
+    figures = expected_balances([target.pk]).get(target.pk, {})
+    last_receipt = Receipt.objects.filter(customer_id=target.pk, is_reversed=False).order_by("-receipt_date", "-id").first()
+    last_invoice = Invoice.objects.filter(customer_id=target.pk).order_by("-invoice_date").first()
+    CustomerBalance.objects.filter(customer_id=target.pk).update(
+        **figures,
+        last_invoice_date=last_invoice.invoice_date if last_invoice else None,
+        last_payment_date=last_receipt.receipt_date if last_receipt else None,
+        last_payment_amount=last_receipt.amount if last_receipt else None,
+    )
