@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from credo.core import timeline
@@ -16,7 +17,7 @@ from credo.core.models import CompanyProfile, Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import assignable_managers, scope_of
 
-from . import queries, services
+from . import card, queries, services
 from .forms import (
     IMPORTANCE_CHOICES,
     KIND_CHOICES,
@@ -32,6 +33,11 @@ from .forms import (
 from .models import Contact, Customer, Lifecycle
 
 PAGE_SIZE = 50
+TAB_LABELS = [
+    ("overview", _lazy("Overview")), ("contacts", _lazy("Contacts")), ("banking", _lazy("Bank accounts")),
+    ("competitors", _lazy("Competitors")), ("attachments", _lazy("Attachments")),
+    ("assignments", _lazy("Account managers")), ("timeline", _lazy("Timeline")), ("audit", _lazy("Audit trail")),
+]
 
 
 def _add_errors(form, exc: ValidationError):
@@ -81,20 +87,34 @@ def customer_list(request):
     })
 
 
-TABS = ["overview", "contacts", "banking", "competitors", "attachments", "assignments", "timeline", "audit"]
+TABS = [code for code, _label in TAB_LABELS]
+
+
+def _card_tabs(user) -> list[tuple[str, object]]:
+    """(code, label) of the tabs this user sees: the file's own, with registered ones after their anchor."""
+    labels = dict(TAB_LABELS)
+    tabs = [t for t in TABS if t != "audit" or has_perm(user, "audit.view")]
+    for extra in card.extra_tabs():
+        if extra.permission is None or has_perm(user, extra.permission):
+            anchor = tabs.index(extra.after) + 1 if extra.after in tabs else len(tabs)
+            tabs.insert(anchor, extra.code)
+            labels[extra.code] = extra.label
+    return [(code, labels[code]) for code in tabs]
 
 
 @login_required
 def customer_detail(request, pk):
     customer = queries.get_customer_for_user(request.user, pk)
+    tabs = _card_tabs(request.user)
     tab = request.GET.get("tab", "overview")
-    if tab not in TABS or (tab == "audit" and not has_perm(request.user, "audit.view")):
+    if tab not in dict(tabs):
         tab = "overview"
     can_change = has_perm(request.user, "customer.change") and customer.is_active
     context = {
         "customer": customer,
         "tab": tab,
-        "tabs": [t for t in TABS if t != "audit" or has_perm(request.user, "audit.view")],
+        "tabs": tabs,
+        "tab_template": f"customers/tabs/{tab}.html",
         "lifecycle": Lifecycle(queries.current_lifecycle(customer)).label,
         "contacts": customer.contacts.all(),
         "can_change": can_change,
@@ -104,7 +124,11 @@ def customer_detail(request, pk):
         "tags": customer.tags.all(),
         "former_names": customer.former_names.all(),
     }
-    if tab == "overview":
+    extra = next((t for t in card.extra_tabs() if t.code == tab), None)
+    if extra is not None:
+        context["tab_template"] = extra.template
+        context.update(extra.context(request, customer))
+    elif tab == "overview":
         context["events"] = timeline.events_for(customer.pk, limit=8)
         context["note_form"] = NoteForm()
     elif tab == "banking":

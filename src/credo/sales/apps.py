@@ -8,9 +8,12 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales ledger")
 
     def ready(self):
+        from credo.customers.card import register_tab
         from credo.customers.services import MERGE_HANDLERS
 
         from . import events  # noqa: F401  (registers timeline event kinds)
         from .services import merge_balances
+        from .views import ledger_tab_context
 
         MERGE_HANDLERS["sales.customerbalance"] = merge_balances
+        register_tab("ledger", _("Ledger"), "sales/tabs/ledger.html", ledger_tab_context, permission="ledger.view")

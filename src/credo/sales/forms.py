@@ -1,0 +1,61 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from credo.customers.forms import StyledMixin
+
+from .models import CreditNote, PaymentMethod, ReceiptReversal
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class ReceiptForm(StyledMixin, forms.Form):
+    number = forms.CharField(label=_("receipt number"), max_length=40)
+    receipt_date = forms.DateField(label=_("receipt date"), widget=DateInput)
+    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices)
+    reference = forms.CharField(label=_("reference"), max_length=100, required=False,
+                                help_text=_("Bank reference, cheque or draft number."))
+    invoice = forms.ChoiceField(label=_("apply to invoice first"), required=False)
+
+    def __init__(self, *args, invoices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invoice"].choices = [("", _("Oldest due first (FIFO)"))] + [
+            (str(i.pk), f"{i.number} · {i.due_date:%Y-%m-%d} · ¥{i.open_amount:,.2f}") for i in invoices]
+        self._style()
+
+
+class InvoiceForm(StyledMixin, forms.Form):
+    number = forms.CharField(label=_("invoice number"), max_length=40)
+    invoice_date = forms.DateField(label=_("invoice date"), widget=DateInput)
+    due_date = forms.DateField(label=_("due date"), widget=DateInput, required=False,
+                               help_text=_("Empty: invoice date plus the customer's credit period."))
+    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class CreditNoteForm(StyledMixin, forms.Form):
+    number = forms.CharField(label=_("credit note number"), max_length=40)
+    note_date = forms.DateField(label=_("date"), widget=DateInput)
+    kind = forms.ChoiceField(label=_("kind"), choices=CreditNote.Kind.choices)
+    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class ReversalForm(StyledMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("kind"), choices=ReceiptReversal.Kind.choices)
+    reversal_date = forms.DateField(label=_("date"), widget=DateInput)
+    reason = forms.CharField(label=_("reason"), max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

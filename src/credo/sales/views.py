@@ -1,0 +1,108 @@
+"""Ledger pages: the card's ledger tab and the posting forms. Thin: forms parse, services post."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from credo.core.roles import has_perm
+from credo.customers.queries import get_customer_for_user
+from credo.customers.views import _add_errors
+
+from . import services
+from .forms import CreditNoteForm, InvoiceForm, ReceiptForm, ReversalForm
+from .models import CustomerBalance, Invoice, Receipt
+
+
+def ledger_tab_context(request, customer) -> dict:
+    today = timezone.localdate()
+    open_invoices = list(Invoice.objects.filter(customer=customer, open_amount__gt=0).order_by("due_date", "id")[:100])
+    for invoice in open_invoices:
+        invoice.days_overdue = max((today - invoice.due_date).days, 0)
+    return {
+        "balance": CustomerBalance.objects.filter(customer=customer).first(),
+        "open_invoices": open_invoices,
+        "recent_invoices": Invoice.objects.filter(customer=customer).order_by("-invoice_date", "-id")[:10],
+        "receipts": Receipt.objects.filter(customer=customer).select_related("reversal").order_by("-receipt_date", "-id")[:20],
+        "can_post": has_perm(request.user, "ledger.post"),
+        "today": today,
+    }
+
+
+def _ledger_url(customer):
+    return reverse("customers:detail", args=[customer.pk]) + "?tab=ledger"
+
+
+def _posting_page(request, customer, form, title, post):
+    if not has_perm(request.user, "ledger.post"):
+        raise PermissionDenied
+    if request.method == "POST" and form.is_valid():
+        try:
+            post(form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Posted."))
+            return redirect(_ledger_url(customer))
+    return render(request, "sales/posting_form.html", {"form": form, "customer": customer, "title": title})
+
+
+@login_required
+def receipt_create(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    invoices = Invoice.objects.filter(customer=customer, open_amount__gt=0).order_by("due_date", "id")[:200]
+    form = ReceiptForm(request.POST or None, invoices=invoices,
+                       initial={"receipt_date": timezone.localdate(), "method": "transfer"})
+
+    def post(data):
+        invoice = invoices.model.objects.filter(customer=customer, pk=data["invoice"]).first() if data["invoice"] else None
+        services.post_receipt(request.user, customer, number=data["number"], receipt_date=data["receipt_date"],
+                              amount=data["amount"], method=data["method"], reference=data["reference"],
+                              invoice=invoice)
+
+    return _posting_page(request, customer, form, _("Record a payment"), post)
+
+
+@login_required
+def invoice_create(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    form = InvoiceForm(request.POST or None, initial={"invoice_date": timezone.localdate()})
+
+    def post(data):
+        services.post_invoice(request.user, customer, number=data["number"], invoice_date=data["invoice_date"],
+                              due_date=data["due_date"], amount=data["amount"], note=data["note"])
+
+    return _posting_page(request, customer, form, _("Post an invoice"), post)
+
+
+@login_required
+def credit_note_create(request, pk):
+    customer = get_customer_for_user(request.user, pk)
+    form = CreditNoteForm(request.POST or None, initial={"note_date": timezone.localdate()})
+
+    def post(data):
+        services.post_credit_note(request.user, customer, number=data["number"], note_date=data["note_date"],
+                                  kind=data["kind"], amount=data["amount"], reason=data["reason"])
+
+    return _posting_page(request, customer, form, _("Post a credit note"), post)
+
+
+@login_required
+def receipt_reverse(request, pk, receipt_pk):
+    customer = get_customer_for_user(request.user, pk)
+    receipt = Receipt.objects.filter(customer=customer, pk=receipt_pk).first()
+    if receipt is None:
+        raise Http404
+    form = ReversalForm(request.POST or None, initial={"reversal_date": timezone.localdate(),
+                                                       "kind": "bounced_cheque"})
+
+    def post(data):
+        services.reverse_receipt(request.user, receipt, kind=data["kind"], reversal_date=data["reversal_date"],
+                                 reason=data["reason"])
+
+    title = _("Reverse payment %(number)s") % {"number": receipt.number}
+    return _posting_page(request, customer, form, title, post)

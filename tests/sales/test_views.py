@@ -1,0 +1,40 @@
+import datetime
+from decimal import Decimal as D
+
+from credo.sales import services
+from credo.sales.models import CustomerBalance, Receipt
+
+DAY = datetime.date(2026, 3, 1)
+
+
+def test_finance_clerk_records_payment_from_the_card(client, world):
+    services.post_invoice(world.finance, world.east_customer, number="INV1", invoice_date=DAY, amount="500")
+    client.force_login(world.finance)
+    card = client.get(f"/customers/{world.east_customer.pk}/?tab=ledger").content.decode()
+    assert "INV1" in card and 'data-tab="ledger"' in card
+    url = f"/ledger/customers/{world.east_customer.pk}/receipts/new/"
+    form = {"number": "R1", "receipt_date": "2026-03-05", "amount": "-1", "method": "transfer", "invoice": ""}
+    html = client.post(url, form).content.decode()
+    assert 'data-field="amount"' in html and not Receipt.objects.exists()
+    response = client.post(url, {**form, "amount": "200.00"})
+    assert response.status_code == 302 and response.url.endswith("?tab=ledger")
+    assert CustomerBalance.objects.get(customer=world.east_customer).receivable == D("300.00")
+
+
+def test_salesperson_sees_ledger_but_cannot_post(client, world):
+    client.force_login(world.sales_east)
+    assert client.get(f"/customers/{world.east_customer.pk}/?tab=ledger").status_code == 200
+    assert client.get(f"/ledger/customers/{world.east_customer.pk}/receipts/new/").status_code == 403
+    assert client.get(f"/ledger/customers/{world.north_customer.pk}/receipts/new/").status_code == 404
+
+
+def test_bounced_cheque_page(client, world):
+    services.post_invoice(world.finance, world.east_customer, number="INV1", invoice_date=DAY, amount="500")
+    receipt = services.post_receipt(world.finance, world.east_customer, number="R1", receipt_date=DAY,
+                                    amount="500", method="cheque")
+    client.force_login(world.finance)
+    url = f"/ledger/customers/{world.east_customer.pk}/receipts/{receipt.pk}/reverse/"
+    response = client.post(url, {"kind": "bounced_cheque", "reversal_date": "2026-03-10", "reason": "余额不足"})
+    assert response.status_code == 302
+    receipt.refresh_from_db()
+    assert receipt.is_reversed
