@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["customer_list"]
+BENCHMARKS = ["customer_list", "aging"]
 DEFAULT_URLS = {
     "sqlite": "sqlite:////tmp/credo_bench.sqlite3",
     "postgres": "postgres://postgres@127.0.0.1/credo_bench",

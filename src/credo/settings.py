@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "credo.core",
     "credo.customers",
     "credo.sales",
+    "credo.receivables",
 ]
 
 MIDDLEWARE = [

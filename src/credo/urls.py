@@ -12,6 +12,8 @@ urlpatterns = [
     path("logout/", core_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("customers/", include("credo.customers.urls")),
+    path("ledger/", include("credo.sales.urls")),
+    path("receivables/", include("credo.receivables.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("media/<path:path>", core_views.protected_media, name="media"),

@@ -78,6 +78,10 @@ def not_found(request, exc):
 
 
 from credo.customers.api import router as customers_router  # noqa: E402
+from credo.receivables.api import router as receivables_router  # noqa: E402
+from credo.sales.api import router as ledger_router  # noqa: E402
 
 api.add_router("/customers", customers_router, tags=["customers"])
+api.add_router("/ledger", ledger_router, tags=["ledger"])
+api.add_router("/receivables", receivables_router, tags=["receivables"])
 __all__ = ["api"]

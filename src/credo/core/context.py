@@ -10,6 +10,11 @@ NAVIGATION = [
         (_("New customer"), "customers:create", "customer.create", "user-plus"),
         (_("Import customers"), "customers:import", "customer.import", "file-import"),
     ]),
+    (_("Receivables"), [
+        (_("Aging"), "receivables:aging", "receivables.view", "calendar-time"),
+        (_("Overdue invoices"), "receivables:overdue", "receivables.view", "alert-triangle"),
+        (_("Receivable figures"), "receivables:figures", "receivables.view", "chart-line"),
+    ]),
 ]
 
 
