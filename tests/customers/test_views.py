@@ -153,3 +153,13 @@ def test_not_found_page_is_styled_and_translated(client, world, settings):
     response = client.get(f"/customers/{world.north_customer.pk}/")
     html = response.content.decode()
     assert response.status_code == 404 and "不在您的权限范围" in html and "北辰" not in html
+
+
+def test_edit_form_shows_dates_in_iso_for_the_date_picker(client, world):
+    import datetime
+
+    world.east_customer.founded_on = datetime.date(2001, 2, 3)
+    world.east_customer.save()
+    client.force_login(world.sales_east)
+    html = client.get(f"/customers/{world.east_customer.pk}/edit/").content.decode()
+    assert 'type="date" name="founded_on" value="2001-02-03"' in html

@@ -7,6 +7,15 @@ from .models import Attachment, BankAccount, CompetitorPresence, Contact, Custom
 from .services import CONTACT_FIELDS, CUSTOMER_FIELDS
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO whatever the language's date format."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
+        super().__init__(attrs, format=format)
+
+
 class StyledMixin:
     """Tabler classes on every widget, and 'is-invalid' on fields with errors."""
 
@@ -38,8 +47,8 @@ class CustomerForm(StyledMixin, forms.ModelForm):
         model = Customer
         fields = [f for f in CUSTOMER_FIELDS]
         widgets = {
-            "founded_on": forms.DateInput(attrs={"type": "date"}),
-            "first_order_date": forms.DateInput(attrs={"type": "date"}),
+            "founded_on": DateInput(),
+            "first_order_date": DateInput(),
             "business_scope": forms.Textarea,
         }
 
@@ -66,7 +75,7 @@ class ContactForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = Contact
         fields = CONTACT_FIELDS
-        widgets = {"birthday": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"birthday": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -79,7 +88,7 @@ class BankAccountForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = BankAccount
         fields = ["bank_name", "account_name", "account_number", "valid_from"]
-        widgets = {"valid_from": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"valid_from": DateInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

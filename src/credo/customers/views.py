@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from credo.core import timeline
@@ -34,9 +34,9 @@ from .models import Contact, Customer, Lifecycle
 
 PAGE_SIZE = 50
 TAB_LABELS = [
-    ("overview", _lazy("Overview")), ("contacts", _lazy("Contacts")), ("banking", _lazy("Bank accounts")),
-    ("competitors", _lazy("Competitors")), ("attachments", _lazy("Attachments")),
-    ("assignments", _lazy("Account managers")), ("timeline", _lazy("Timeline")), ("audit", _lazy("Audit trail")),
+    ("overview", gettext_lazy("Overview")), ("contacts", gettext_lazy("Contacts")), ("banking", gettext_lazy("Bank accounts")),
+    ("competitors", gettext_lazy("Competitors")), ("attachments", gettext_lazy("Attachments")),
+    ("assignments", gettext_lazy("Account managers")), ("timeline", gettext_lazy("Timeline")), ("audit", gettext_lazy("Audit trail")),
 ]
 
 

@@ -1,13 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credo.customers.forms import StyledMixin
+from credo.customers.forms import DateInput, StyledMixin
 
 from .models import CreditNote, PaymentMethod, ReceiptReversal
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ReceiptForm(StyledMixin, forms.Form):
