@@ -38,3 +38,16 @@ def test_bounced_cheque_page(client, world):
     assert response.status_code == 302
     receipt.refresh_from_db()
     assert receipt.is_reversed
+
+
+def test_home_panel_shows_overdue_customers_in_scope(client, world):
+    services.post_invoice(world.finance, world.east_customer, number="INV1", invoice_date=DAY, amount="500",
+                          due_date=DAY)
+    services.post_invoice(world.finance, world.north_customer, number="INV2", invoice_date=DAY, amount="700",
+                          due_date=DAY)
+    client.force_login(world.finance)
+    html = client.get("/").content.decode()
+    assert 'data-testid="receivables-panel"' in html and "¥1,200.00" in html
+    client.force_login(world.sales_east)
+    html = client.get("/").content.decode()
+    assert "¥500.00" in html and world.north_customer.name not in html

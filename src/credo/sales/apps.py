@@ -8,12 +8,15 @@ class SalesConfig(AppConfig):
     verbose_name = _("Sales ledger")
 
     def ready(self):
+        from credo.core.home import HOME_PANELS
         from credo.customers.card import register_tab
         from credo.customers.services import MERGE_HANDLERS
 
         from . import events  # noqa: F401  (registers timeline event kinds)
+        from .panels import receivables_panel
         from .services import merge_balances
         from .views import ledger_tab_context
 
         MERGE_HANDLERS["sales.customerbalance"] = merge_balances
+        HOME_PANELS.insert(0, receivables_panel)
         register_tab("ledger", _("Ledger"), "sales/tabs/ledger.html", ledger_tab_context, permission="ledger.view")

@@ -1,0 +1,27 @@
+"""Home-page panel of the ledger: receivables at a glance, from the kept balance rows (no invoice scan)."""
+
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+
+from credo.core.roles import has_perm
+from credo.core.scopes import limit_to_scope
+
+from .models import CustomerBalance
+
+
+def receivables_panel(user):
+    if not has_perm(user, "ledger.view"):
+        return None
+    today = timezone.localdate()
+    balances = limit_to_scope(CustomerBalance.objects.filter(customer__is_active=True), user, prefix="customer__")
+    overdue = Q(oldest_open_due_date__lt=today)
+    figures = balances.aggregate(total_receivable=Sum("receivable"), total_unapplied=Sum("unapplied_credit"),
+                                 total_open_orders=Sum("open_orders"), debtors=Count("pk", filter=Q(receivable__gt=0)),
+                                 overdue_customers=Count("pk", filter=overdue))
+    if not figures["debtors"] and not figures["total_unapplied"]:
+        return None
+    worst = (balances.filter(overdue).select_related("customer").order_by("oldest_open_due_date", "-receivable")[:8])
+    for row in worst:
+        row.days_overdue = (today - row.oldest_open_due_date).days
+    return {"template": "sales/panels/receivables.html", "figures": figures, "worst": worst,
+            "can_post": has_perm(user, "ledger.post")}
