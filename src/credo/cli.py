@@ -4,6 +4,7 @@
   credo serve [ADDR:PORT]            serve on 127.0.0.1:8000 (development server)
   credo demo --customers N           load demo data
   credo import customers|contacts FILE [--skip-bad-rows]
+  credo import invoices|receipts FILE [--skip-bad-rows] [--user NAME]
   credo export customers FILE [--user NAME] [--q TEXT] …
   credo createuser NAME --role ROLE [--team TEAM]
   credo token NAME                   create an API token
@@ -18,6 +19,8 @@ PAIRS = {
     ("import", "customers"): "import_customers",
     ("import", "contacts"): "import_contacts",
     ("export", "customers"): "export_customers",
+    ("import", "invoices"): "import_invoices",
+    ("import", "receipts"): "import_receipts",
 }
 ALIASES = {"serve": "serve", "demo": "demo", "createuser": "createuser", "token": "token"}
 

@@ -136,6 +136,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
 CSRF_FAILURE_VIEW = "credo.core.views.csrf_failure"
+# Covering (INCLUDE) indexes are a PostgreSQL feature; on SQLite the index works without the extra column.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 SESSION_COOKIE_HTTPONLY = True

@@ -13,6 +13,7 @@ from credo.core import demo as org_demo
 from credo.core.roles import Role
 from credo.customers import demo as customer_demo
 from credo.customers.models import Customer
+from credo.sales import demo as ledger_demo
 
 DEFAULT_CUSTOMERS = 5000
 
@@ -27,10 +28,17 @@ class Command(BaseCommand):
         parser.add_argument("--if-empty", action="store_true",
                             help="do nothing if there are customers already (for `make run`)")
         parser.add_argument("--seed", type=int, default=0, help="random seed; the same seed gives the same data")
+        parser.add_argument("--invoices-per-customer", type=int, default=ledger_demo.DEFAULT_INVOICES, metavar="K",
+                            help="invoices in the demo year per customer made, on average (potential customers get "
+                                 "none, key customers more), with their orders, receipts and allocations "
+                                 f"(default {ledger_demo.DEFAULT_INVOICES}; 0: no ledger)")
 
-    def handle(self, *args, customers, if_empty, seed, verbosity, **options):
+    def handle(self, *args, customers, if_empty, seed, verbosity, invoices_per_customer, **options):
         if customers < 0:
             raise CommandError(f"--customers must be 0 or more, not {customers}.", returncode=2)
+        if invoices_per_customer < 0:
+            raise CommandError(f"--invoices-per-customer must be 0 or more, not {invoices_per_customer}.",
+                               returncode=2)
         existing = Customer.objects.count()
         if if_empty and existing:
             if verbosity:
@@ -42,12 +50,21 @@ class Command(BaseCommand):
                       TimeElapsedColumn(), console=console, disable=verbosity == 0 or customers == 0,
                       transient=False) as progress:
             task = progress.add_task("客户 customers", total=customers)
+            ledger_task = progress.add_task("账务 ledger", total=customers, visible=invoices_per_customer > 0)
             with transaction.atomic(), org_demo.bulk_session():
                 org = org_demo.ensure_organisation()
+                before = Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
                 result = customer_demo.generate(org, customers, seed=seed,
                                                 progress=lambda k: progress.advance(task, k))
+                ledger, ledger_started = ledger_demo.LedgerResult(), time.perf_counter()
+                if invoices_per_customer and result.customers:
+                    ledger = ledger_demo.generate(
+                        Customer.objects.filter(pk__gt=before), seed=seed,
+                        invoices_per_customer=invoices_per_customer,
+                        progress=lambda k: progress.advance(ledger_task, k))
+                ledger_seconds = time.perf_counter() - ledger_started
         if result.customers:
-            org_demo.analyze(*customer_demo.loaded_models())
+            org_demo.analyze(*customer_demo.loaded_models(), *ledger_demo.loaded_models())
         elapsed = time.perf_counter() - started
         if verbosity == 0:
             return
@@ -63,6 +80,13 @@ class Command(BaseCommand):
             f"{result.former_names} former names, {result.assignments} assignments, {result.events} timeline events "
             f"({result.rows()} rows) in {elapsed:.1f} s on {connection.vendor}."
         )
+        if ledger.invoices or ledger.balances:
+            self.stdout.write(
+                f"Ledger: {ledger.products} products, {ledger.orders} orders ({ledger.order_lines} lines), "
+                f"{ledger.invoices} invoices ({ledger.invoice_lines} lines), {ledger.receipts} receipts, "
+                f"{ledger.allocations} allocations, {ledger.balances} balance rows ({ledger.rows()} rows) "
+                f"in {ledger_seconds:.1f} s."
+            )
 
     def _logins_table(self, org) -> str:
         table = Table(title="Demo logins")
