@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["customer_list", "aging"]
+BENCHMARKS = ["customer_list", "aging", "posting"]
 DEFAULT_URLS = {
     "sqlite": "sqlite:////tmp/credo_bench.sqlite3",
     "postgres": "postgres://postgres@127.0.0.1/credo_bench",
@@ -65,6 +65,8 @@ def table(results: list[dict]) -> str:
         if result.get("demo_seconds"):
             notes.append(f"{result['db']}: demo data for {result['customers']:,} customers generated in "
                          f"{result['demo_seconds']} s")
+        if result.get("receipts_per_second"):
+            notes.append(f"{result['db']}: {result['receipts_per_second']} receipts posted per second through the services")
         for user, scope in (result.get("scope") or {}).items():
             notes.append(f"{result.get('db')}: {user} sees {scope['customers']:,} customers; search term "
                          f"{scope['search_term']!r}")
