@@ -59,9 +59,12 @@ def _require_post(user, customer, perm="ledger.post"):
 
 def lock_balance(customer_id: int) -> CustomerBalance:
     """The customer's balance row, locked for this transaction (created on first use)."""
+    balance = CustomerBalance.objects.select_for_update().filter(customer_id=customer_id).first()
+    if balance is not None:
+        return balance
     try:
         with transaction.atomic():
-            CustomerBalance.objects.get_or_create(customer_id=customer_id)
+            CustomerBalance.objects.create(customer_id=customer_id)
     except IntegrityError:
         pass  # created by a concurrent posting in the meantime
     return CustomerBalance.objects.select_for_update().get(customer_id=customer_id)
@@ -235,19 +238,20 @@ def post_receipt(user, customer: Customer, *, number: str, receipt_date: datetim
     balance = lock_balance(customer.pk)
     open_invoices = _open_invoices(customer.pk)
     plan = _receipt_plan(amount, open_invoices, invoice, allocations)
+    planned = sum((value for _inv, value in plan), ZERO)
     receipt = Receipt.objects.create(customer=customer, number=number.strip(), receipt_date=receipt_date,
-                                     amount=amount, unapplied_amount=amount, method=method, reference=reference,
-                                     idempotency_key=idempotency_key or None, posted_by=user.username)
+                                     amount=amount, unapplied_amount=amount - planned, method=method,
+                                     reference=reference, idempotency_key=idempotency_key or None,
+                                     posted_by=user.username)
     applied = _apply("receipt", receipt, plan, receipt_date, user)
-    receipt.unapplied_amount = amount - applied
-    receipt.save(update_fields=["unapplied_amount"])
 
     balance.receivable -= applied
     balance.unapplied_credit += amount - applied
     balance.paid_total += amount
     if balance.last_payment_date is None or receipt_date >= balance.last_payment_date:
         balance.last_payment_date, balance.last_payment_amount = receipt_date, amount
-    _refresh_oldest_due(balance)
+    # The locked open invoices are all of them, oldest due first: no query needed for the oldest still open.
+    balance.oldest_open_due_date = next((inv.due_date for inv in open_invoices if inv.open_amount > 0), None)
     balance.save()
     audit.record(user, AuditEntry.Action.CREATE, receipt, after=audit.snapshot(receipt), customer_id=customer.pk)
     timeline.add_event(customer.pk, events.RECEIPT_POSTED.code, actor=user, obj=receipt,
