@@ -201,3 +201,20 @@ def test_merge_moves_documents_and_recomputes_one_balance(world):
         D("450"), D("500"), D("50"), D("50"))
     assert Invoice.objects.filter(customer=world.east_customer).count() == 2
     assert_reconciles()
+
+
+def test_invoice_delivery_tracking(world):
+    inv = invoice(world, "INV-A", "200")
+    with pytest.raises(ValidationError) as exc:
+        services.record_invoice_delivery(world.sales_east, inv, confirmed_on=DAY)
+    assert "confirmed_on" in exc.value.message_dict
+    services.record_invoice_delivery(world.sales_east, inv, sent_on=DAY)
+    with pytest.raises(ValidationError):
+        services.record_invoice_delivery(world.sales_east, inv, confirmed_on=DAY - datetime.timedelta(days=1))
+    services.record_invoice_delivery(world.sales_east, inv, confirmed_on=DAY + datetime.timedelta(days=2))
+    inv.refresh_from_db()
+    assert (inv.sent_on, inv.receipt_confirmed_on) == (DAY, DAY + datetime.timedelta(days=2))
+    entries = AuditEntry.objects.filter(object_type="sales.invoice", action="update")
+    assert [set(e.after) for e in entries] == [{"receipt_confirmed_on"}, {"sent_on"}]
+    with pytest.raises(PermissionDenied):
+        services.record_invoice_delivery(world.sales_north, inv, sent_on=DAY)

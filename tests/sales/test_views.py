@@ -51,3 +51,22 @@ def test_home_panel_shows_overdue_customers_in_scope(client, world):
     client.force_login(world.sales_east)
     html = client.get("/").content.decode()
     assert "¥500.00" in html and world.north_customer.name not in html
+
+
+def test_due_soon_panel_and_delivery_page(client, world):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    inv = services.post_invoice(world.finance, world.east_customer, number="INV-S", invoice_date=today,
+                                amount="300", due_date=today + dt.timedelta(days=3))
+    client.force_login(world.sales_east)
+    html = client.get("/").content.decode()
+    assert 'data-testid="due-soon-panel"' in html and "INV-S" in html
+    url = f"/ledger/customers/{world.east_customer.pk}/invoices/{inv.pk}/delivery/"
+    assert client.post(url, {"sent_on": today.isoformat(), "confirmed_on": ""}).status_code == 302
+    inv.refresh_from_db()
+    assert inv.sent_on == today
+    client.force_login(world.sales_north)
+    assert client.get(url).status_code == 404

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, set[str]] = {
                          Role.EXECUTIVE, Role.ADMINISTRATOR},
     "ledger.view": set(Role.values),
     "ledger.post": {Role.FINANCE_CLERK, Role.ADMINISTRATOR},
+    "ledger.track_delivery": {Role.FINANCE_CLERK, Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "ledger.write_off_request": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
     "ledger.write_off_approve": {Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
     "order.create": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},

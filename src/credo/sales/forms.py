@@ -55,3 +55,12 @@ class ReversalForm(StyledMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class DeliveryForm(StyledMixin, forms.Form):
+    sent_on = forms.DateField(label=_("sent to customer on"), widget=DateInput, required=False)
+    confirmed_on = forms.DateField(label=_("receipt confirmed by customer on"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

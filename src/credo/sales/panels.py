@@ -1,12 +1,14 @@
 """Home-page panel of the ledger: receivables at a glance, from the kept balance rows (no invoice scan)."""
 
+from datetime import timedelta
+
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from credo.core.roles import has_perm
 from credo.core.scopes import limit_to_scope
 
-from .models import CustomerBalance
+from .models import CustomerBalance, Invoice
 
 
 def receivables_panel(user):
@@ -25,3 +27,23 @@ def receivables_panel(user):
         row.days_overdue = (today - row.oldest_open_due_date).days
     return {"template": "sales/panels/receivables.html", "figures": figures, "worst": worst,
             "can_post": has_perm(user, "ledger.post")}
+
+
+DUE_SOON_DAYS = 7
+
+
+def due_soon_panel(user):
+    """Open invoices falling due within a week (follow up before the due date), flagging those never
+    sent or never confirmed by the customer."""
+    if not has_perm(user, "ledger.track_delivery"):
+        return None
+    today = timezone.localdate()
+    invoices = limit_to_scope(Invoice.objects.filter(open_amount__gt=0, customer__is_active=True), user,
+                              prefix="customer__")
+    soon = list(invoices.filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))
+                .select_related("customer").order_by("due_date", "id")[:15])
+    if not soon:
+        return None
+    for invoice in soon:
+        invoice.days_left = (invoice.due_date - today).days
+    return {"template": "sales/panels/due_soon.html", "invoices": soon, "days": DUE_SOON_DAYS}

@@ -437,3 +437,33 @@ def merge_balances(source: Customer, target: Customer):
         last_payment_date=last_receipt.receipt_date if last_receipt else None,
         last_payment_amount=last_receipt.amount if last_receipt else None,
     )
+
+
+@transaction.atomic
+def record_invoice_delivery(user, invoice: Invoice, *, sent_on: datetime.date | None = None,
+                            confirmed_on: datetime.date | None = None) -> Invoice:
+    """Track that the invoice went out early and that the customer confirmed receiving it (SPEC §6.3):
+    an invoice the customer never acknowledged is the first excuse for not paying on time."""
+    _require_post(user, invoice.customer, "ledger.track_delivery")
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    errors: dict = {}
+    today = timezone.localdate()
+    sent = sent_on or invoice.sent_on
+    for field, day in (("sent_on", sent_on), ("confirmed_on", confirmed_on)):
+        if day and day > today:
+            errors.setdefault(field, []).append(_("The date cannot be in the future."))
+        if day and day < invoice.invoice_date:
+            errors.setdefault(field, []).append(_("The date cannot be before the invoice date."))
+    if confirmed_on and not sent:
+        errors.setdefault("confirmed_on", []).append(_("Record when the invoice was sent first."))
+    elif confirmed_on and sent and confirmed_on < sent:
+        errors.setdefault("confirmed_on", []).append(_("The customer cannot confirm before the invoice was sent."))
+    _raise(errors)
+    before = audit.snapshot(invoice)
+    if sent_on:
+        invoice.sent_on = sent_on
+    if confirmed_on:
+        invoice.receipt_confirmed_on = confirmed_on
+    invoice.save(update_fields=["sent_on", "receipt_confirmed_on"])
+    audit.record_change(user, invoice, before, customer_id=invoice.customer_id)
+    return invoice

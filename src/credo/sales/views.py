@@ -14,7 +14,7 @@ from credo.customers.queries import get_customer_for_user
 from credo.customers.views import _add_errors
 
 from . import services
-from .forms import CreditNoteForm, InvoiceForm, ReceiptForm, ReversalForm
+from .forms import CreditNoteForm, DeliveryForm, InvoiceForm, ReceiptForm, ReversalForm
 from .models import CustomerBalance, Invoice, Receipt
 
 
@@ -29,6 +29,7 @@ def ledger_tab_context(request, customer) -> dict:
         "recent_invoices": Invoice.objects.filter(customer=customer).order_by("-invoice_date", "-id")[:10],
         "receipts": Receipt.objects.filter(customer=customer).select_related("reversal").order_by("-receipt_date", "-id")[:20],
         "can_post": has_perm(request.user, "ledger.post"),
+        "can_track": has_perm(request.user, "ledger.track_delivery"),
         "today": today,
     }
 
@@ -37,8 +38,8 @@ def _ledger_url(customer):
     return reverse("customers:detail", args=[customer.pk]) + "?tab=ledger"
 
 
-def _posting_page(request, customer, form, title, post):
-    if not has_perm(request.user, "ledger.post"):
+def _posting_page(request, customer, form, title, post, permission="ledger.post"):
+    if not has_perm(request.user, permission):
         raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
@@ -106,3 +107,20 @@ def receipt_reverse(request, pk, receipt_pk):
 
     title = _("Reverse payment %(number)s") % {"number": receipt.number}
     return _posting_page(request, customer, form, title, post)
+
+
+@login_required
+def invoice_delivery(request, pk, invoice_pk):
+    customer = get_customer_for_user(request.user, pk)
+    invoice = Invoice.objects.filter(customer=customer, pk=invoice_pk).first()
+    if invoice is None:
+        raise Http404
+    form = DeliveryForm(request.POST or None, initial={"sent_on": invoice.sent_on or timezone.localdate(),
+                                                       "confirmed_on": invoice.receipt_confirmed_on})
+
+    def post(data):
+        services.record_invoice_delivery(request.user, invoice, sent_on=data["sent_on"],
+                                         confirmed_on=data["confirmed_on"])
+
+    title = _("Delivery of invoice %(number)s") % {"number": invoice.number}
+    return _posting_page(request, customer, form, title, post, permission="ledger.track_delivery")
