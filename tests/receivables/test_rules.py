@@ -100,3 +100,43 @@ def test_sum_of_buckets_is_total(items, bounds):
 def test_colours_run_from_neutral_to_deep_red():
     colours = rules.bucket_colours(6)
     assert colours[0] == "#9aa0ac" and colours[-1] == "#8b1a1a" and len(colours) == 6
+
+
+D0 = datetime.date(2026, 3, 1)
+
+
+@pytest.mark.parametrize("as_of, grace, expected", [
+    (D0, 0, "0.00"),                                   # due today: nothing yet
+    (D0 + datetime.timedelta(days=1), 0, "0.50"),      # one day × 1000 × 0.05 %
+    (D0 + datetime.timedelta(days=10), 0, "5.00"),
+    (D0 + datetime.timedelta(days=10), 7, "1.50"),     # grace: days 8–10 only
+    (D0 + datetime.timedelta(days=7), 7, "0.00"),
+])
+def test_penalty_interest_full_principal(as_of, grace, expected):
+    total, _steps = rules.penalty_interest(D0, [(D0 - datetime.timedelta(days=30), Decimal("1000"))],
+                                           Decimal("0.0005"), as_of, grace_days=grace)
+    assert total == Decimal(expected)
+
+
+def test_penalty_interest_after_partial_payment_uses_lower_principal():
+    paid_on = D0 + datetime.timedelta(days=6)
+    total, steps = rules.penalty_interest(D0, [(D0 - datetime.timedelta(days=30), Decimal("1000")),
+                                               (paid_on, Decimal("400"))], Decimal("0.0005"),
+                                          D0 + datetime.timedelta(days=10))
+    assert [(s.days, s.principal, s.interest) for s in steps] == [(5, Decimal("1000"), Decimal("2.50")),
+                                                                   (5, Decimal("400"), Decimal("1.00"))]
+    assert total == Decimal("3.50")
+
+
+def test_penalty_interest_stops_when_paid_and_skips_what_was_charged():
+    changes = [(D0 - datetime.timedelta(days=30), Decimal("1000")), (D0 + datetime.timedelta(days=4), Decimal("0"))]
+    total, _ = rules.penalty_interest(D0, changes, Decimal("0.0005"), D0 + datetime.timedelta(days=40))
+    assert total == Decimal("1.50")  # days 1–3 only: paying the principal does not cancel what accrued
+    total, _ = rules.penalty_interest(D0, [(D0, Decimal("1000"))], Decimal("0.0005"), D0 + datetime.timedelta(days=10),
+                                      charged_through=D0 + datetime.timedelta(days=8))
+    assert total == Decimal("1.00")
+
+
+def test_penalty_interest_refuses_negative_rate():
+    with pytest.raises(ValueError):
+        rules.penalty_interest(D0, [], Decimal("-0.1"), D0)

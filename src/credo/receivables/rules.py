@@ -14,6 +14,7 @@ days overdue = as-of date − due date, so an invoice due on the as-of date is c
 
 import datetime
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 DEFAULT_BOUNDS: tuple[int, ...] = (0, 30, 60, 90, 180)
@@ -133,3 +134,41 @@ def bucket_colours(count: int) -> list[str]:
     if count <= 1:
         return palette[:1]
     return [palette[round(i * (len(palette) - 1) / (count - 1))] for i in range(count)]
+
+
+@dataclass(frozen=True)
+class InterestStep:
+    start: datetime.date  # first day charged
+    end: datetime.date  # last day charged
+    days: int
+    principal: Decimal
+    interest: Decimal
+
+
+def penalty_interest(due_date: datetime.date, open_amounts: Sequence[tuple[datetime.date, Decimal]],
+                     daily_rate: Decimal, as_of: datetime.date, grace_days: int = 0,
+                     charged_through: datetime.date | None = None) -> tuple[Decimal, list[InterestStep]]:
+    """Penalty interest (罚息) on an overdue invoice, with the working.
+
+    open_amounts: the invoice's open principal from each date on, e.g. [(invoice_date, 1000), (paid day, 400)];
+    a payment dated d lowers the principal from day d. Interest runs for each day after due_date + grace_days
+    (and after charged_through, when interest up to that day has been charged already) up to as_of
+    inclusive, on that day's principal × daily_rate. Steps are cents-rounded; the total is their sum.
+    """
+    if daily_rate < 0 or grace_days < 0:
+        raise ValueError("rate and grace days must not be negative")
+    first_day = due_date + datetime.timedelta(days=grace_days + 1)
+    if charged_through is not None:
+        first_day = max(first_day, charged_through + datetime.timedelta(days=1))
+    if as_of < first_day:
+        return ZERO, []
+    changes = sorted(open_amounts)
+    steps: list[InterestStep] = []
+    for i, (since, principal) in enumerate(changes):
+        until = changes[i + 1][0] - datetime.timedelta(days=1) if i + 1 < len(changes) else as_of
+        start, end = max(since, first_day), min(until, as_of)
+        if end < start or principal <= 0:
+            continue
+        days = (end - start).days + 1
+        steps.append(InterestStep(start, end, days, principal, _cents(principal * daily_rate * days)))
+    return sum((s.interest for s in steps), ZERO), steps
