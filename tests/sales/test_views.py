@@ -70,3 +70,23 @@ def test_due_soon_panel_and_delivery_page(client, world):
     assert inv.sent_on == today
     client.force_login(world.sales_north)
     assert client.get(url).status_code == 404
+
+
+def test_write_off_request_and_decision_pages(client, world):
+    inv = services.post_invoice(world.finance, world.east_customer, number="INV-W", invoice_date=DAY, amount="900",
+                                due_date=DAY)
+    client.force_login(world.finance)
+    url = f"/ledger/customers/{world.east_customer.pk}/invoices/{inv.pk}/write-off/"
+    assert client.post(url, {"amount": "900", "reason": "客户已注销"}).status_code == 302
+    client.force_login(world.credit)
+    home = client.get("/").content.decode()
+    assert 'data-testid="write-offs-panel"' in home and "客户已注销" in home
+    from credo.sales.models import WriteOff
+
+    write_off = WriteOff.objects.get()
+    decide = f"/ledger/customers/{world.east_customer.pk}/write-offs/{write_off.pk}/decide/"
+    response = client.post(decide, {"decision": "approve", "note": "同意", "posting_date": "2026-04-01"})
+    assert response.status_code == 302
+    assert CustomerBalance.objects.get(customer=world.east_customer).receivable == 0
+    client.force_login(world.finance)
+    assert client.get(decide).status_code == 403

@@ -13,10 +13,10 @@ class SalesConfig(AppConfig):
         from credo.customers.services import MERGE_HANDLERS
 
         from . import events  # noqa: F401  (registers timeline event kinds)
-        from .panels import due_soon_panel, receivables_panel
+        from .panels import due_soon_panel, receivables_panel, write_offs_to_decide_panel
         from .services import merge_balances
         from .views import ledger_tab_context
 
         MERGE_HANDLERS["sales.customerbalance"] = merge_balances
-        HOME_PANELS[:0] = [receivables_panel, due_soon_panel]
+        HOME_PANELS[:0] = [write_offs_to_decide_panel, receivables_panel, due_soon_panel]
         register_tab("ledger", _("Ledger"), "sales/tabs/ledger.html", ledger_tab_context, permission="ledger.view")

@@ -64,3 +64,23 @@ class DeliveryForm(StyledMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._style()
+
+
+class WriteOffRequestForm(StyledMixin, forms.Form):
+    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
+class WriteOffDecisionForm(StyledMixin, forms.Form):
+    decision = forms.ChoiceField(label=_("decision"), choices=[("approve", _("Approve and post")),
+                                                               ("reject", _("Reject"))])
+    note = forms.CharField(label=_("decision note"), max_length=300, required=False)
+    posting_date = forms.DateField(label=_("posting date"), widget=DateInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()

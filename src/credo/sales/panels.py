@@ -8,7 +8,7 @@ from django.utils import timezone
 from credo.core.roles import has_perm
 from credo.core.scopes import limit_to_scope
 
-from .models import CustomerBalance, Invoice
+from .models import CustomerBalance, Invoice, WriteOff
 
 
 def receivables_panel(user):
@@ -47,3 +47,16 @@ def due_soon_panel(user):
     for invoice in soon:
         invoice.days_left = (invoice.due_date - today).days
     return {"template": "sales/panels/due_soon.html", "invoices": soon, "days": DUE_SOON_DAYS}
+
+
+def write_offs_to_decide_panel(user):
+    """Write-off requests waiting for this approver (never their own)."""
+    if not has_perm(user, "ledger.write_off_approve"):
+        return None
+    pending = (limit_to_scope(WriteOff.objects.filter(status=WriteOff.Status.REQUESTED), user, prefix="customer__")
+               .exclude(requested_by=user).select_related("customer", "invoice", "requested_by")
+               .order_by("requested_at")[:20])
+    pending = list(pending)
+    if not pending:
+        return None
+    return {"template": "sales/panels/write_offs.html", "write_offs": pending}

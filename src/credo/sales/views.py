@@ -14,8 +14,16 @@ from credo.customers.queries import get_customer_for_user
 from credo.customers.views import _add_errors
 
 from . import services
-from .forms import CreditNoteForm, DeliveryForm, InvoiceForm, ReceiptForm, ReversalForm
-from .models import CustomerBalance, Invoice, Receipt
+from .forms import (
+    CreditNoteForm,
+    DeliveryForm,
+    InvoiceForm,
+    ReceiptForm,
+    ReversalForm,
+    WriteOffDecisionForm,
+    WriteOffRequestForm,
+)
+from .models import CustomerBalance, Invoice, Receipt, WriteOff
 
 
 def ledger_tab_context(request, customer) -> dict:
@@ -30,6 +38,8 @@ def ledger_tab_context(request, customer) -> dict:
         "receipts": Receipt.objects.filter(customer=customer).select_related("reversal").order_by("-receipt_date", "-id")[:20],
         "can_post": has_perm(request.user, "ledger.post"),
         "can_track": has_perm(request.user, "ledger.track_delivery"),
+        "can_write_off": has_perm(request.user, "ledger.write_off_request"),
+        "write_offs": WriteOff.objects.filter(customer=customer).select_related("invoice", "requested_by")[:20],
         "today": today,
     }
 
@@ -124,3 +134,36 @@ def invoice_delivery(request, pk, invoice_pk):
 
     title = _("Delivery of invoice %(number)s") % {"number": invoice.number}
     return _posting_page(request, customer, form, title, post, permission="ledger.track_delivery")
+
+
+@login_required
+def write_off_request(request, pk, invoice_pk):
+    customer = get_customer_for_user(request.user, pk)
+    invoice = Invoice.objects.filter(customer=customer, pk=invoice_pk, open_amount__gt=0).first()
+    if invoice is None:
+        raise Http404
+    form = WriteOffRequestForm(request.POST or None, initial={"amount": invoice.open_amount})
+
+    def post(data):
+        services.request_write_off(request.user, invoice, amount=data["amount"], reason=data["reason"])
+
+    title = _("Request a write-off of invoice %(number)s (open %(open)s)") % {
+        "number": invoice.number, "open": f"¥{invoice.open_amount:,.2f}"}
+    return _posting_page(request, customer, form, title, post, permission="ledger.write_off_request")
+
+
+@login_required
+def write_off_decide(request, pk, write_off_pk):
+    customer = get_customer_for_user(request.user, pk)
+    write_off = WriteOff.objects.filter(customer=customer, pk=write_off_pk).select_related("invoice").first()
+    if write_off is None:
+        raise Http404
+    form = WriteOffDecisionForm(request.POST or None, initial={"posting_date": timezone.localdate()})
+
+    def post(data):
+        services.decide_write_off(request.user, write_off, approve=data["decision"] == "approve", note=data["note"],
+                                  posting_date=data["posting_date"])
+
+    title = _("Decide the write-off of ¥%(amount)s on invoice %(number)s: %(reason)s") % {
+        "amount": f"{write_off.amount:,.2f}", "number": write_off.invoice.number, "reason": write_off.reason}
+    return _posting_page(request, customer, form, title, post, permission="ledger.write_off_approve")
