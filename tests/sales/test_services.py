@@ -218,3 +218,17 @@ def test_invoice_delivery_tracking(world):
     assert [set(e.after) for e in entries] == [{"receipt_confirmed_on"}, {"sent_on"}]
     with pytest.raises(PermissionDenied):
         services.record_invoice_delivery(world.sales_north, inv, sent_on=DAY)
+
+
+def test_reconcile_command_exit_codes(world, capsys):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    invoice(world, "INV-A", "200")
+    call_command("ledger", "reconcile")
+    assert "no differences" in capsys.readouterr().out
+    CustomerBalance.objects.filter(customer=world.east_customer).update(receivable=D("5"))
+    with pytest.raises(CommandError) as exc:
+        call_command("ledger", "reconcile")
+    assert exc.value.returncode == 1
+    assert "receivable: kept 5.00, documents say 200.00" in capsys.readouterr().out

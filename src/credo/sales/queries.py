@@ -100,5 +100,5 @@ def balance_drift() -> list[Drift]:
         want, have = expected.get(customer_id, zero), kept.get(customer_id, zero)
         for field in BALANCE_FIELDS:
             if _rounded(want[field]) != _rounded(have[field]):
-                found.append(Drift("balance", customer_id, field, have[field], want[field]))
+                found.append(Drift("balance", customer_id, field, _rounded(have[field]), _rounded(want[field])))
     return found
