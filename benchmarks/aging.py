@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
-from customer_list import prepare_database, timed  # noqa: E402
+from customer_list import case_lines, prepare_database, timed  # noqa: E402
 
 CHUNK = 50_000
 
@@ -220,13 +220,7 @@ def format_table(result: dict) -> str:
              f"baseline DuckDB (same aging, same rows): median {result['baseline']['median_ms']:.1f} ms "
              f"(loaded in {result['duckdb_load_seconds']} s); check {result['check']}",
              f"{'user':<14} {'case':<16} {'median ms':>10} {'p95 ms':>10} {'× DuckDB':>9}"]
-    for case in result["cases"]:
-        if "median_ms" in case:
-            lines.append(f"{case['user']:<14} {case['case']:<16} {case['median_ms']:>10.1f} {case['p95_ms']:>10.1f} "
-                         f"{case['ratio']:>9.1f}")
-        else:
-            lines.append(f"{case['user']:<14} {case['case']:<16} {'HTTP ' + str(case.get('status')):>10}")
-    return "\n".join(lines)
+    return "\n".join(lines + case_lines(result["cases"], decimals=1, ratio_width=9, ratio_decimals=1))
 
 
 def main(argv=None):

@@ -171,13 +171,19 @@ def format_table(result: dict) -> str:
              + (f", demo data generated in {result['demo_seconds']} s" if result.get("demo_seconds") else ""),
              f"baseline ({BASELINE_SQL}): median {result['baseline']['median_ms']:.3f} ms",
              f"{'user':<14} {'case':<16} {'median ms':>10} {'p95 ms':>10} {'× baseline':>11}"]
-    for case in result["cases"]:
+    return "\n".join(lines + case_lines(result["cases"], decimals=2, ratio_width=11, ratio_decimals=0))
+
+
+def case_lines(cases: list[dict], *, decimals: int, ratio_width: int, ratio_decimals: int) -> list[str]:
+    """One line per measured case (user, case, median, p95, ratio); HTTP status for a case that failed."""
+    lines = []
+    for case in cases:
         if "median_ms" in case:
-            lines.append(f"{case['user']:<14} {case['case']:<16} {case['median_ms']:>10.2f} {case['p95_ms']:>10.2f} "
-                         f"{case['ratio']:>11.0f}")
+            lines.append(f"{case['user']:<14} {case['case']:<16} {case['median_ms']:>10.{decimals}f} "
+                         f"{case['p95_ms']:>10.{decimals}f} {case['ratio']:>{ratio_width}.{ratio_decimals}f}")
         else:
             lines.append(f"{case['user']:<14} {case['case']:<16} {'HTTP ' + str(case.get('status')):>10}")
-    return "\n".join(lines)
+    return lines
 
 
 def main(argv=None):

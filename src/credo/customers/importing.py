@@ -77,7 +77,7 @@ class _Rollback(Exception):
     pass
 
 
-class _Ticker:
+class Ticker:
     """Calls progress(stage, advance, total) every `every` rows and at the end."""
 
     def __init__(self, progress, stage, total, every=100):
@@ -96,7 +96,7 @@ class _Ticker:
         self.pending = 0
 
 
-def _match_headers(number: int, cells, columns: tuple[Column, ...], report: ImportReport):
+def match_headers(number: int, cells, columns: tuple[Column, ...], report: ImportReport):
     """[(cell index, column, header as written)] for the recognised headers; problems for the rest."""
     by_key = {}
     for column in columns:
@@ -150,7 +150,7 @@ def _read(fileobj, filename, kind, report):
         report.problems.append(Problem(0, "", "", _("The file is empty.")))
         return None, []
     (header_number, header), data = rows[0], rows[1:]
-    mapping = _match_headers(header_number, header, COLUMNS[kind], report)
+    mapping = match_headers(header_number, header, COLUMNS[kind], report)
     if report.fatal:
         return None, []
     if not data:
@@ -223,7 +223,7 @@ def _add(report, headers, columns, row, errors: dict, duplicate=False):
 
 
 def _validate(validator, raws, headers, report, progress) -> list[Parsed]:
-    ticker = _Ticker(progress, "validate", len(raws))
+    ticker = Ticker(progress, "validate", len(raws))
     validator.prepare([raw for _n, raw in raws])
     parsed: list[Parsed] = []
     for number, raw in raws:
@@ -246,7 +246,7 @@ BATCH = 500
 
 
 def _create(user, validator, parsed, headers, report, progress):
-    ticker = _Ticker(progress, "import", len(parsed))
+    ticker = Ticker(progress, "import", len(parsed))
     reason = _("Imported from %(file)s") % {"file": report.filename}
     imported = 0
     try:

@@ -26,7 +26,7 @@ from credo.core.models import AuditEntry
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers import spreadsheets
-from credo.customers.importing import ImportReport, Problem, _match_headers, _Ticker
+from credo.customers.importing import ImportReport, Problem, Ticker, match_headers
 from credo.customers.models import Customer
 
 from . import services
@@ -61,7 +61,7 @@ def _read(fileobj, filename, columns, report):
         report.problems.append(Problem(0, "", "", _("The file is empty.")))
         return None, {}
     (header_number, header), data = rows[0], rows[1:]
-    mapping = _match_headers(header_number, header, columns, report)
+    mapping = match_headers(header_number, header, columns, report)
     if report.fatal:
         return None, {}
     if not data:
@@ -222,7 +222,7 @@ def import_file(user, fileobj, filename: str, kind: str, *, skip_bad_rows=False,
     raws, headers = _read(fileobj, filename, columns, report)
     if raws is not None:
         rows = _Rows(user, kind, raws)
-        ticker = _Ticker(progress, "validate", len(raws))
+        ticker = Ticker(progress, "validate", len(raws))
         parsed = []
         for number, raw in raws:
             data, errors = rows.parse(number, raw)
@@ -241,7 +241,7 @@ def import_file(user, fileobj, filename: str, kind: str, *, skip_bad_rows=False,
 
 
 def _post(user, rows, parsed, headers, report, progress):
-    ticker = _Ticker(progress, "import", len(parsed))
+    ticker = Ticker(progress, "import", len(parsed))
     posted = 0
     parsed.sort(key=lambda row: (row["date"], row["row"]))  # FIFO follows the order of posting
     try:
