@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "credo.customers",
     "credo.sales",
     "credo.receivables",
+    "credo.collection",
 ]
 
 MIDDLEWARE = [

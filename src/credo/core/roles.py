@@ -33,6 +33,12 @@ PERMISSIONS: dict[str, set[str]] = {
     "ledger.track_delivery": {Role.FINANCE_CLERK, Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "ledger.write_off_request": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
     "ledger.write_off_approve": {Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "collection.view": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.SALES_MANAGER, Role.SALESPERSON,
+                        Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "collection.act": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
+    "collection.note": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.SALES_MANAGER, Role.SALESPERSON,
+                        Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "collection.dunning": {Role.FINANCE_CLERK, Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
     "order.create": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "order.confirm": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
 }

@@ -82,6 +82,10 @@ class OrderLine(models.Model):
 
 
 class Invoice(models.Model):
+    class Kind(models.TextChoices):
+        GOODS = "goods", _("Goods and services")
+        INTEREST = "interest", _("Penalty interest (罚息)")
+
     customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="invoices",
                                  verbose_name=_("customer"))
     number = models.CharField(_("invoice number"), max_length=40, unique=True)
@@ -89,6 +93,8 @@ class Invoice(models.Model):
     due_date = models.DateField(_("due date"))
     amount = models.DecimalField(_("amount"), **MONEY)
     open_amount = models.DecimalField(_("open amount"), **MONEY)
+    # Penalty interest is invoiced like goods so that it ages and is collected; sales figures leave it out.
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GOODS)
     order = models.ForeignKey(SalesOrder, null=True, blank=True, on_delete=models.PROTECT, related_name="invoices",
                               verbose_name=_("order"))
     posted_at = models.DateTimeField(auto_now_add=True)

@@ -140,7 +140,8 @@ def _unapplied_credits(customer_id: int):
 
 @transaction.atomic
 def post_invoice(user, customer: Customer, *, number: str, invoice_date: datetime.date, amount=None, lines=None,
-                 due_date: datetime.date | None = None, order: SalesOrder | None = None, note: str = "") -> Invoice:
+                 due_date: datetime.date | None = None, order: SalesOrder | None = None, note: str = "",
+                 kind: str = Invoice.Kind.GOODS) -> Invoice:
     """Post an invoice. lines: [{"product", "description", "quantity", "unit_price", "cost"}] (amount = Σ);
     due date from the customer's credit period unless given. Unapplied payments are applied to it."""
     _require_post(user, customer)
@@ -168,7 +169,7 @@ def post_invoice(user, customer: Customer, *, number: str, invoice_date: datetim
     balance = lock_balance(customer.pk)
     invoice = Invoice.objects.create(customer=customer, number=number.strip(), invoice_date=invoice_date,
                                      due_date=due_date, amount=amount, open_amount=amount, order=order,
-                                     posted_by=user.username, note=note)
+                                     posted_by=user.username, note=note, kind=kind)
     for row in line_rows:
         row.invoice = invoice
     InvoiceLine.objects.bulk_create(line_rows)
