@@ -48,7 +48,7 @@ def cases_for(user, *, status: str = "live", mine: bool = False, search: str = "
     return cases.annotate(
         broken=Count("promises", filter=Q(promises__status=PromiseToPay.Status.BROKEN), distinct=True),
         last_letter=Max("letters__letter_date"),
-    ).order_by("customer__balance__oldest_open_due_date", "-id")
+    ).order_by(F("customer__balance__oldest_open_due_date").asc(nulls_last=True), "-id")
 
 
 def live_case(customer_id: int) -> CollectionCase | None:
@@ -109,7 +109,7 @@ def uncharged_interest(customer_id: int, through: datetime.date, daily_rate: Dec
     not charged yet. Paid-late invoices still owe the interest for the days they were late."""
     first_overdue = through - datetime.timedelta(days=grace_days + 1)
     invoices = list(Invoice.objects.filter(customer_id=customer_id, kind=Invoice.Kind.GOODS,
-                                           due_date__lt=first_overdue)
+                                           due_date__lte=first_overdue)
                     .filter(Q(open_amount__gt=0) | Q(allocations__allocation_date__gt=F("due_date")))
                     .distinct().order_by("due_date", "id"))
     if not invoices:

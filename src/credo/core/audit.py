@@ -5,6 +5,7 @@ import decimal
 import uuid
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from .middleware import current_request_id
 from .models import AuditEntry
@@ -21,7 +22,7 @@ def _plain(value):
         return value.pk
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value]
-    if hasattr(value, "name") and hasattr(value, "url"):  # FieldFile
+    if isinstance(value, FieldFile):
         return value.name or ""
     return value
 
