@@ -77,6 +77,7 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
+from credo.collection.api import router as collection_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
@@ -84,4 +85,5 @@ from credo.sales.api import router as ledger_router  # noqa: E402
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/ledger", ledger_router, tags=["ledger"])
 api.add_router("/receivables", receivables_router, tags=["receivables"])
+api.add_router("/collection", collection_router, tags=["collection"])
 __all__ = ["api"]

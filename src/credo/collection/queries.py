@@ -130,3 +130,36 @@ def uncharged_interest(customer_id: int, through: datetime.date, daily_rate: Dec
             lines.append(InterestLine(invoice, steps[0].start if steps else None, interest, steps))
     return lines
 
+
+
+# Read functions for the pages (views.py, panels.py).
+
+def visible_cases(user):
+    """Cases whose customer the user may see."""
+    return CollectionCase.objects.filter(customer_q(user, "customer__"))
+
+
+def next_letter_step(case: CollectionCase):
+    """The schedule's next letter for this case (above the highest level sent), or None when all went out."""
+    from .models import LEVEL_ORDER, DunningStep
+
+    sent = max((LEVEL_ORDER[level] for level in case.letters.values_list("level", flat=True)), default=0)
+    for step in DunningStep.objects.filter(is_active=True).order_by("days_overdue"):
+        if LEVEL_ORDER[step.level] > sent:
+            return step
+    return None
+
+
+def promises_due(user, as_of: datetime.date, days: int = 3):
+    """Waiting promises in the user's scope falling due within `days`, or already past and not checked yet."""
+    return (PromiseToPay.objects.filter(customer_q(user, "customer__"), status=PromiseToPay.Status.OPEN,
+                                        promised_date__lte=as_of + datetime.timedelta(days=days))
+            .select_related("customer", "case").order_by("promised_date", "id"))
+
+
+def waiting_promise_dates(case_ids, as_of: datetime.date) -> dict[int, datetime.date]:
+    """Per case: the earliest waiting promise date on or before as_of (due today, or past and not checked)."""
+    rows = (PromiseToPay.objects.filter(case_id__in=list(case_ids), status=PromiseToPay.Status.OPEN,
+                                        promised_date__lte=as_of)
+            .values("case_id").annotate(first=Min("promised_date")))
+    return {r["case_id"]: r["first"] for r in rows}
