@@ -14,6 +14,7 @@ urlpatterns = [
     path("customers/", include("credo.customers.urls")),
     path("ledger/", include("credo.sales.urls")),
     path("receivables/", include("credo.receivables.urls")),
+    path("collection/", include("credo.collection.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
     path("media/<path:path>", core_views.protected_media, name="media"),

@@ -90,3 +90,14 @@ def test_write_off_request_and_decision_pages(client, world):
     assert CustomerBalance.objects.get(customer=world.east_customer).receivable == 0
     client.force_login(world.finance)
     assert client.get(decide).status_code == 403
+    recover = f"/ledger/customers/{world.east_customer.pk}/write-offs/{write_off.pk}/recover/"
+    tab = client.get(f"/customers/{world.east_customer.pk}/?tab=ledger").content.decode()
+    assert recover in tab
+    bad = client.post(recover, {"number": "RC-1", "receipt_date": "2026-04-02", "amount": "901", "method": "transfer"})
+    assert bad.status_code == 200 and 'name="amount"' in bad.content.decode() and "is-invalid" in bad.content.decode()
+    assert not Receipt.objects.filter(number="RC-1").exists()
+    assert client.post(recover, {"number": "RC-1", "receipt_date": "2026-04-02", "amount": "400",
+                                 "method": "transfer", "note": "破产分配"}).status_code == 302
+    assert "400.00" in client.get(f"/customers/{world.east_customer.pk}/?tab=ledger").content.decode()
+    client.force_login(world.credit)
+    assert client.get(recover).status_code == 403

@@ -8,4 +8,13 @@ class CollectionConfig(AppConfig):
     verbose_name = _("Collection")
 
     def ready(self):
+        from credo.core.home import HOME_PANELS
+        from credo.customers.card import register_tab
+
         from . import events  # noqa: F401  (registers timeline event kinds)
+        from .panels import my_cases_panel, promises_due_panel
+        from .views import collection_tab_context
+
+        HOME_PANELS.extend([my_cases_panel, promises_due_panel])
+        register_tab("collection", _("Collection"), "collection/tabs/collection.html", collection_tab_context,
+                     permission="collection.view", after="ledger")

@@ -393,3 +393,14 @@ def can_act(user) -> bool:
 
 def is_finance(user) -> bool:
     return role_of(user) in (Role.FINANCE_CLERK, Role.ADMINISTRATOR)
+
+
+def merge_cases(source: Customer, target: Customer):
+    """Customer merge: the source's cases move to the target; with two live cases the source's one closes
+    (its promises, letters and plans move with it), since a customer has one live case."""
+    target_live = CollectionCase.objects.filter(customer=target).exclude(status=CollectionCase.Status.CLOSED).first()
+    source_live = CollectionCase.objects.filter(customer=source).exclude(status=CollectionCase.Status.CLOSED).first()
+    if target_live and source_live:
+        close_live_case(source_live, on=timezone.localdate(), actor="system",
+                        note=_("Merged into case %(number)s.") % {"number": target_live.number})
+    CollectionCase.objects.filter(customer=source).update(customer=target)

@@ -15,6 +15,9 @@ NAVIGATION = [
         (_("Overdue invoices"), "receivables:overdue", "receivables.view", "alert-triangle"),
         (_("Receivable figures"), "receivables:figures", "receivables.view", "chart-line"),
     ]),
+    (_("Collection"), [
+        (_("Collection cases"), "collection:list", "collection.view", "alert-octagon"),
+    ]),
 ]
 
 

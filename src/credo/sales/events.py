@@ -8,5 +8,6 @@ RECEIPT_REVERSED = timeline.register("receipt.reversed", _("Payment reversed (bo
 CREDIT_NOTE_POSTED = timeline.register("credit_note.posted", _("Credit note posted"), "receipt-refund", "orange")
 WRITE_OFF_REQUESTED = timeline.register("write_off.requested", _("Write-off requested"), "file-x", "orange")
 WRITE_OFF_POSTED = timeline.register("write_off.posted", _("Write-off posted"), "file-x", "red")
+WRITE_OFF_RECOVERED = timeline.register("write_off.recovered", _("Recovered after write-off"), "cash", "green")
 ORDER_CONFIRMED = timeline.register("order.confirmed", _("Order confirmed"), "shopping-cart", "azure")
 ORDER_CANCELLED = timeline.register("order.cancelled", _("Order cancelled"), "shopping-cart-x", "secondary")

@@ -75,6 +75,20 @@ class WriteOffRequestForm(StyledMixin, forms.Form):
         self._style()
 
 
+class RecoveryForm(StyledMixin, forms.Form):
+    number = forms.CharField(label=_("receipt number"), max_length=40)
+    receipt_date = forms.DateField(label=_("receipt date"), widget=DateInput)
+    amount = forms.DecimalField(label=_("amount recovered"), max_digits=16, decimal_places=2)
+    method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices)
+    reference = forms.CharField(label=_("reference"), max_length=100, required=False)
+    note = forms.CharField(label=_("note"), max_length=300, required=False,
+                           help_text=_("Where the money came from: liquidation, court enforcement, guarantor …"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._style()
+
+
 class WriteOffDecisionForm(StyledMixin, forms.Form):
     decision = forms.ChoiceField(label=_("decision"), choices=[("approve", _("Approve and post")),
                                                                ("reject", _("Reject"))])

@@ -247,6 +247,28 @@ class WriteOff(models.Model):
         return f"{self.invoice_id} {self.amount}"
 
 
+class WriteOffRecovery(models.Model):
+    """Money received after a debt was written off (SPEC §6.5): the write-off is reduced by a negative write-off
+    allocation and the receipt pays the reinstated amount, so the receivable is unchanged and the cash is
+    recorded against the debt it came for."""
+
+    write_off = models.ForeignKey(WriteOff, on_delete=models.PROTECT, related_name="recoveries")
+    receipt = models.OneToOneField(Receipt, on_delete=models.PROTECT, related_name="recovery")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="write_off_recoveries")
+    amount = models.DecimalField(_("amount recovered"), **MONEY)
+    recovered_on = models.DateField(_("date"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    posted_at = models.DateTimeField(auto_now_add=True)
+    posted_by = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery after write-off")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="recovery_amount_positive")]
+
+    def __str__(self):
+        return f"{self.write_off_id} {self.amount}"
+
+
 class ReceiptReversal(models.Model):
     """A bounced cheque or a returned draft: the receipt's allocations are undone by negative ones."""
 

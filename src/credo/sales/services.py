@@ -35,6 +35,7 @@ from .models import (
     ReceiptReversal,
     SalesOrder,
     WriteOff,
+    WriteOffRecovery,
 )
 
 ZERO = Decimal("0.00")
@@ -421,6 +422,51 @@ def decide_write_off(user, write_off: WriteOff, *, approve: bool, note: str = ""
     write_off.save()
     audit.record_change(user, write_off, before, customer_id=write_off.customer_id, reason=note)
     return write_off
+
+
+@transaction.atomic
+def post_recovery(user, write_off: WriteOff, *, number: str, receipt_date: datetime.date, amount, method: str,
+                  reference: str = "", note: str = "") -> WriteOffRecovery:
+    """Post money recovered on a written-off debt: reinstate that much of the write-off and pay it at once."""
+    _require_post(user, write_off.customer)
+    errors: dict = {}
+    _check_number("number", number, Receipt, errors)
+    _check_date("receipt_date", receipt_date, errors)
+    amount = _positive("amount", amount, errors)
+    if method not in PaymentMethod.values:
+        errors.setdefault("method", []).append(_("Choose a payment method."))
+    _raise(errors)
+    balance = lock_balance(write_off.customer_id)
+    write_off = WriteOff.objects.select_for_update().get(pk=write_off.pk)
+    recovered = sum((r.amount for r in write_off.recoveries.all()), ZERO)
+    if write_off.status != WriteOff.Status.POSTED:
+        errors.setdefault("write_off", []).append(_("Only a posted write-off can be recovered."))
+    elif amount > write_off.amount - recovered:
+        errors.setdefault("amount", []).append(
+            _("More than is still written off (¥%(left)s).") % {"left": f"{write_off.amount - recovered:,.2f}"})
+    if receipt_date < (write_off.posting_date or receipt_date):
+        errors.setdefault("receipt_date", []).append(_("A recovery cannot be dated before the write-off."))
+    _raise(errors)
+    invoice = Invoice.objects.select_for_update().get(pk=write_off.invoice_id)
+    Allocation.objects.create(customer_id=write_off.customer_id, invoice=invoice, write_off=write_off, amount=-amount,
+                              allocation_date=receipt_date, created_by=user.username)
+    receipt = Receipt.objects.create(customer_id=write_off.customer_id, number=number.strip(),
+                                     receipt_date=receipt_date, amount=amount, unapplied_amount=ZERO, method=method,
+                                     reference=reference, posted_by=user.username)
+    Allocation.objects.create(customer_id=write_off.customer_id, invoice=invoice, receipt=receipt, amount=amount,
+                              allocation_date=receipt_date, created_by=user.username)
+    recovery = WriteOffRecovery.objects.create(write_off=write_off, receipt=receipt, customer_id=write_off.customer_id,
+                                               amount=amount, recovered_on=receipt_date, note=note.strip(),
+                                               posted_by=user.username)
+    balance.paid_total += amount
+    if balance.last_payment_date is None or receipt_date >= balance.last_payment_date:
+        balance.last_payment_date, balance.last_payment_amount = receipt_date, amount
+    balance.save()
+    audit.record(user, AuditEntry.Action.CREATE, recovery, after=audit.snapshot(recovery),
+                 customer_id=write_off.customer_id, reason=note)
+    timeline.add_event(write_off.customer_id, events.WRITE_OFF_RECOVERED.code, actor=user, obj=recovery,
+                       summary=f"{invoice.number} ¥{amount:,.2f}")
+    return recovery
 
 
 def merge_balances(source: Customer, target: Customer):

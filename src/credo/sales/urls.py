@@ -12,4 +12,6 @@ urlpatterns = [
     path("customers/<int:pk>/invoices/<int:invoice_pk>/delivery/", views.invoice_delivery, name="invoice_delivery"),
     path("customers/<int:pk>/invoices/<int:invoice_pk>/write-off/", views.write_off_request, name="write_off_request"),
     path("customers/<int:pk>/write-offs/<int:write_off_pk>/decide/", views.write_off_decide, name="write_off_decide"),
+    path("customers/<int:pk>/write-offs/<int:write_off_pk>/recover/", views.write_off_recover,
+         name="write_off_recover"),
 ]

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from .forms import (
     DeliveryForm,
     InvoiceForm,
     ReceiptForm,
+    RecoveryForm,
     ReversalForm,
     WriteOffDecisionForm,
     WriteOffRequestForm,
@@ -39,7 +41,8 @@ def ledger_tab_context(request, customer) -> dict:
         "can_post": has_perm(request.user, "ledger.post"),
         "can_track": has_perm(request.user, "ledger.track_delivery"),
         "can_write_off": has_perm(request.user, "ledger.write_off_request"),
-        "write_offs": WriteOff.objects.filter(customer=customer).select_related("invoice", "requested_by")[:20],
+        "write_offs": WriteOff.objects.filter(customer=customer).select_related("invoice", "requested_by")
+        .annotate(recovered=Sum("recoveries__amount"))[:20],
         "today": today,
     }
 
@@ -167,3 +170,21 @@ def write_off_decide(request, pk, write_off_pk):
     title = _("Decide the write-off of ¥%(amount)s on invoice %(number)s: %(reason)s") % {
         "amount": f"{write_off.amount:,.2f}", "number": write_off.invoice.number, "reason": write_off.reason}
     return _posting_page(request, customer, form, title, post, permission="ledger.write_off_approve")
+
+
+@login_required
+def write_off_recover(request, pk, write_off_pk):
+    customer = get_customer_for_user(request.user, pk)
+    write_off = WriteOff.objects.filter(customer=customer, pk=write_off_pk,
+                                        status=WriteOff.Status.POSTED).select_related("invoice").first()
+    if write_off is None:
+        raise Http404
+    form = RecoveryForm(request.POST or None, initial={"receipt_date": timezone.localdate(), "method": "transfer"})
+
+    def post(data):
+        services.post_recovery(request.user, write_off, number=data["number"], receipt_date=data["receipt_date"],
+                               amount=data["amount"], method=data["method"], reference=data["reference"],
+                               note=data["note"])
+
+    title = _("Record money recovered on written-off invoice %(number)s") % {"number": write_off.invoice.number}
+    return _posting_page(request, customer, form, title, post)
