@@ -243,7 +243,7 @@ class _Generator:
                                                "unit_price", "amount"])
         self.invoices = _Writer(Invoice, ["id", "customer_id", "number", "invoice_date", "due_date", "amount",
                                           "open_amount", "order_id", "posted_at", "posted_by", "sent_on",
-                                          "receipt_confirmed_on", "note"])
+                                          "receipt_confirmed_on", "note", "kind"])
         self.invoice_lines = _Writer(InvoiceLine, ["id", "invoice_id", "customer_id", "product_id", "description",
                                                    "quantity", "unit_price", "amount", "cost"])
         self.receipts = _Writer(Receipt, ["id", "customer_id", "number", "receipt_date", "amount",
@@ -408,7 +408,8 @@ class _Generator:
                 confirmed = None
             self.invoices.rows.append((inv_id, pk, f"FP-{code}-{k:04d}", self.day(date), self.day(due),
                                        _money(amount), _money(open_amount), order_id, self.moment(date, 11), ACTOR,
-                                       self.day(sent if sent and sent <= today else None), self.day(confirmed), ""))
+                                       self.day(sent if sent and sent <= today else None), self.day(confirmed), "",
+                                       "goods"))
             if open_amount:
                 receivable += open_amount
                 oldest_due = due if oldest_due is None else min(oldest_due, due)

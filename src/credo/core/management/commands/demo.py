@@ -11,6 +11,7 @@ from rich.table import Table
 
 from credo.core import demo as org_demo
 from credo.core.roles import Role
+from credo.collection import demo as collection_demo
 from credo.customers import demo as customer_demo
 from credo.customers.models import Customer
 from credo.sales import demo as ledger_demo
@@ -62,6 +63,9 @@ class Command(BaseCommand):
                         Customer.objects.filter(pk__gt=before), seed=seed,
                         invoices_per_customer=invoices_per_customer,
                         progress=lambda k: progress.advance(ledger_task, k))
+                collection = collection_demo.CollectionDemoResult()
+                if invoices_per_customer and result.customers:
+                    collection = collection_demo.generate()
                 ledger_seconds = time.perf_counter() - ledger_started
         if result.customers:
             org_demo.analyze(*customer_demo.loaded_models(), *ledger_demo.loaded_models())
@@ -87,6 +91,9 @@ class Command(BaseCommand):
                 f"{ledger.allocations} allocations, {ledger.balances} balance rows ({ledger.rows()} rows) "
                 f"in {ledger_seconds:.1f} s."
             )
+        if collection.cases:
+            self.stdout.write(f"Collection: {collection.cases} cases opened, {collection.letters} dunning letters "
+                              f"written by the dunning run as of today, {collection.worked} cases worked by hand.")
 
     def _logins_table(self, org) -> str:
         table = Table(title="Demo logins")
