@@ -171,7 +171,7 @@ def _close_settled_cases(as_of, actor) -> int:
         with transaction.atomic():
             case = CollectionCase.objects.select_for_update().get(pk=case_id)
             if case.status == CollectionCase.Status.OPEN:
-                close_live_case(case, on=as_of, note=_("Nothing overdue any more."), actor=actor)
+                close_live_case(case, on=as_of, note=_("Nothing overdue any more."), actor=actor, settled=True)
                 closed += 1
     return closed
 

@@ -25,7 +25,8 @@ class UserChoiceField(forms.ModelChoiceField):
 class _Styled(StyledMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        if not self.is_bound:  # a bound form is styled when it is cleaned (after the subclass set its choices)
+            self._style()
 
 
 def collectors(case):

@@ -34,7 +34,10 @@ def charge_penalty_interest(user, customer: Customer, *, through: datetime.date 
     if not lines:
         raise ValidationError({"through": [_("No uncharged penalty interest up to this date.")]})
     total = sum(line.interest for line in lines)
-    number = number.strip() or f"FX-{customer.code}-{through:%Y%m%d}"
+    if not number.strip():
+        prefix = f"FX-{customer.code}-{through:%Y%m%d}"
+        taken = Invoice.objects.filter(number__startswith=prefix).count()
+        number = prefix if not taken else f"{prefix}-{taken + 1}"
     note = _("Penalty interest at %(rate)s per day through %(day)s") % {"rate": rate, "day": through}
     invoice = post_invoice(user, customer, number=number, invoice_date=through, due_date=through, amount=total,
                            kind=Invoice.Kind.INTEREST, note=note[:300])

@@ -269,8 +269,11 @@ def hand_over_to_legal(user, case: CollectionCase, *, on: datetime.date | None =
     return case
 
 
-def close_live_case(case: CollectionCase, *, on: datetime.date, note: str, actor) -> None:
+def close_live_case(case: CollectionCase, *, on: datetime.date, note: str, actor, settled: bool = False) -> None:
+    """Close the case; its active instalment plan ends with it (completed when the debt is settled)."""
     before = audit.snapshot(case)
+    case.plans.filter(status=InstalmentPlan.Status.ACTIVE).update(
+        status=InstalmentPlan.Status.COMPLETED if settled else InstalmentPlan.Status.CANCELLED)
     case.status, case.closed_on, case.close_note = CollectionCase.Status.CLOSED, on, note[:300]
     case.save(update_fields=["status", "closed_on", "close_note"])
     user = actor if hasattr(actor, "username") else None

@@ -14,9 +14,8 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from credo.core.roles import has_perm
@@ -199,12 +198,11 @@ def _allowed(user, case, key: str) -> bool:
         return False
     if key == "legal" and case.status != CollectionCase.Status.OPEN:
         return False
-    if action.permission == "collection.note":
-        return has_perm(user, "collection.note")
-    return has_perm(user, action.permission) and (action.permission != "collection.act" or services.can_act(user))
+    return has_perm(user, action.permission)
 
 
-def _render_case(request, case, bound: dict | None = None, status: int = 200):
+def _render_case(request, case, bound: dict | None = None):
+    """The case page; `bound` holds the form that failed, shown open with its errors and input."""
     user, today = request.user, timezone.localdate()
     customer = case.customer
     balance = CustomerBalance.objects.filter(customer=customer).first()
@@ -220,15 +218,16 @@ def _render_case(request, case, bound: dict | None = None, status: int = 200):
     plans = [queries.plan_progress(plan, today) for plan in case.plans.prefetch_related("instalments")]
     overdue = summary["overdue"] if summary else None
     bound = bound or {}
-    forms = {key: bound.get(key) or _make_form(key, request, case, today=today, overdue=overdue)
+    forms = {key: bound[key] if key in bound else _make_form(key, request, case, today=today, overdue=overdue)
              for key in ACTIONS if _allowed(user, case, key)}
     end_plan_forms = {}
     if services.can_act(user):
         for progress in plans:
             if progress.plan.status == InstalmentPlan.Status.ACTIVE:
-                end_plan_forms[progress.plan.pk] = bound.get(f"end_plan_{progress.plan.pk}") or EndPlanForm()
+                end_plan_forms[progress.plan.pk] = EndPlanForm()
     for progress in plans:
         progress.end_form = end_plan_forms.get(progress.plan.pk)
+        progress.form_key = f"end_plan_{progress.plan.pk}"
     next_step = queries.next_letter_step(case) if case.is_live else None
     return render(request, "collection/case.html", {
         "case": case,
@@ -248,18 +247,18 @@ def _render_case(request, case, bound: dict | None = None, status: int = 200):
         "interest_lines": interest_lines,
         "interest_total": sum((line.interest for line in interest_lines), Decimal("0.00")),
         "rate": rate,
-        "rate_percent": (rate * 100).normalize(),
+        "rate_display": f"{rate.normalize():f}",
+        "rate_percent": f"{(rate * 100).normalize():f}",
         "case_rate": case.penalty_daily_rate is not None,
         "grace_days": policy.penalty_grace_days,
         "forms": forms,
         "open_form": next(iter(bound), ""),
-        "has_active_plan": bool(end_plan_forms) or any(
-            p.plan.status == InstalmentPlan.Status.ACTIVE for p in plans),
+        "has_active_plan": any(p.plan.status == InstalmentPlan.Status.ACTIVE for p in plans),
         "can_act": case.is_live and services.can_act(user),
         "can_letter": case.is_live and has_perm(user, "collection.dunning"),
         "next_step": next_step,
         "today": today,
-    }, status=status)
+    })
 
 
 @login_required
@@ -313,11 +312,8 @@ def _call(key: str, request, case, data: dict):
     raise Http404
 
 
-# Service field names that the forms call differently.
-RENAMES = {
-    "measure": {"number": "credit_note_number", "note_date": "taken_on"},
-    "interest": {"invoice_date": "number"},
-}
+# Service field names that the forms call differently (the credit note posted with a measure).
+RENAMES = {"measure": {"number": "credit_note_number", "note_date": "taken_on"}}
 
 
 @login_required
@@ -351,16 +347,16 @@ def end_plan(request, pk, plan_pk):
     if not services.can_act(request.user):
         raise PermissionDenied(_("Your role may not act on collection cases."))
     form = EndPlanForm(request.POST)
-    if form.is_valid():
-        try:
-            services.end_instalment_plan(request.user, plan, completed=form.cleaned_data["outcome"] == "completed",
-                                         note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("Instalment plan ended."))
-            return redirect(_case_url(case, "plans"))
-    return _render_case(request, case, bound={f"end_plan_{plan.pk}": form})
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors.get("outcome", [_("Choose how the plan ended.")])[0])
+        services.end_instalment_plan(request.user, plan, completed=form.cleaned_data["outcome"] == "completed",
+                                     note=form.cleaned_data["note"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Instalment plan ended."))
+    return redirect(_case_url(case, "plans"))
 
 
 @login_required

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from credo.collection import demo as collection_demo
 from credo.core import demo as org_demo
 from credo.core.roles import Role
-from credo.collection import demo as collection_demo
 from credo.customers import demo as customer_demo
 from credo.customers.models import Customer
 from credo.sales import demo as ledger_demo
