@@ -156,3 +156,18 @@ def test_measure_bad_input(world, overdue):
     with pytest.raises(ValidationError) as exc:
         services.record_measure(world.credit, case, kind="collateral", description="抵押设备")
     assert "amount" in exc.value.message_dict
+
+
+def test_merging_two_customers_with_live_cases_keeps_one_live(world, overdue):
+    from credo.customers.services import merge_customers
+
+    ledger.post_invoice(world.finance, world.east2_customer, number="INV-M", invoice_date=days_ago(50),
+                        due_date=days_ago(20), amount="100")
+    target_case = services.open_case(world.credit, overdue)
+    source_case = services.open_case(world.credit, world.east2_customer)
+    services.record_promise(world.credit, source_case, promised_date=days_ago(-3), amount="50")
+    merge_customers(world.admin, overdue, world.east2_customer, reason="重复客户")
+    source_case.refresh_from_db()
+    assert source_case.customer_id == overdue.pk and source_case.status == CollectionCase.Status.CLOSED
+    assert CollectionCase.objects.filter(customer=overdue).exclude(status="closed").get() == target_case
+    assert PromiseToPay.objects.get().customer_id == overdue.pk
