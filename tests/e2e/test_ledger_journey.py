@@ -1,12 +1,15 @@
-"""A finance clerk opens the aging, drills into the worst customer and records a payment on its ledger."""
+"""A finance clerk opens the aging, drills into the worst customer, records a payment on its ledger and runs
+the dunning, which issues a warning letter: the PDF opens and shows the customer's name and the amount."""
 
 import datetime
+import shutil
+import subprocess
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import login, shot, visit
+from tests.e2e.helpers import SCREENSHOTS, login, shot, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -17,7 +20,7 @@ def test_finance_clerk_from_aging_to_payment(page, world):
 
     today = timezone.localdate()
     services.post_invoice(world.finance, world.east_customer, number="INV-E1", amount="12000.00",
-                          invoice_date=today - datetime.timedelta(days=90), due_date=today - datetime.timedelta(days=60))
+                          invoice_date=today - datetime.timedelta(days=75), due_date=today - datetime.timedelta(days=45))
     services.post_invoice(world.finance, world.north_customer, number="INV-N1", amount="800.00",
                           invoice_date=today - datetime.timedelta(days=10))
 
@@ -47,3 +50,30 @@ def test_finance_clerk_from_aging_to_payment(page, world):
     expect(page.locator("[data-testid=receivable]")).to_have_text("¥7,000.00")
     expect(page.locator("#receipts")).to_contain_text("R-E1")
     assert CustomerBalance.objects.get(customer=world.east_customer).receivable == 7000
+
+    # 45 days overdue: the schedule (+7 notice, +30 warning, +60 lawyer) makes the warning letter due.
+    visit(page, "/collection/", "ledger-06-collection-empty")
+    page.click("#run-dunning button[type=submit]")
+    page.wait_for_load_state()
+    shot(page, "ledger-07-after-dunning-run")
+    case_link = page.locator("#case-table a[href^='/collection/']").first
+    expect(page.locator("#case-table")).to_contain_text(world.east_customer.name)
+    case_link.click()
+    page.wait_for_load_state()
+    expect(page.locator("#letter-table")).to_contain_text("警告")
+    shot(page, "ledger-08-case")
+    pdf_url = page.locator("#letter-table [data-testid=letter-pdf]").first.get_attribute("href")
+    response = page.request.get(pdf_url)
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    pdf = response.body()
+    assert pdf.startswith(b"%PDF")
+    if not shutil.which("pdftotext"):
+        pytest.skip("poppler-utils (pdftotext, pdftoppm) not installed")
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert world.east_customer.name in text and "¥7,000.00" in text and "催款警告函" in text
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "ledger-09-warning-letter.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", "-singlefile",
+                    str(SCREENSHOTS / "ledger-09-warning-letter.pdf"), str(SCREENSHOTS / "ledger-09-warning-letter")],
+                   check=True)
+    assert (SCREENSHOTS / "ledger-09-warning-letter.png").stat().st_size > 10_000

@@ -247,8 +247,9 @@ def render_letter(content: LetterContent) -> bytes:
         pdf.cell(0, 9, content.company_name, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(_FONT, size=8.5)
     with pdf.local_context(text_color=90):
-        pdf.cell(0, 4.5, f"地址：{content.company_address}", new_x="LMARGIN", new_y="NEXT")
-        pdf.cell(0, 4.5, f"电话：{content.company_phone}", new_x="LMARGIN", new_y="NEXT")
+        for label, value in (("地址", content.company_address), ("电话", content.company_phone)):
+            if value:
+                pdf.cell(0, 4.5, f"{label}：{value}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     with pdf.local_context(line_width=0.5):
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
