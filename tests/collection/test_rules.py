@@ -107,3 +107,12 @@ def test_open_principal_history():
 def test_open_principal_history_credit_on_the_invoice_day():
     assert rules.open_principal_history(D(2026, 1, 1), Decimal("1000"), [(D(2026, 1, 1), Decimal("300"))]) == [
         (D(2026, 1, 1), Decimal("700"))]
+
+
+def test_credit_promises_counts_each_payment_once():
+    promises = [(1, D(2026, 1, 1), D(2026, 1, 10), Decimal("100")), (2, D(2026, 1, 1), D(2026, 1, 20), Decimal("100"))]
+    assert rules.credit_promises(promises, [(D(2026, 1, 5), Decimal("150"))]) == {1: Decimal("100"), 2: Decimal("50")}
+    assert rules.credit_promises(promises, [(D(2026, 1, 15), Decimal("150"))]) == {1: Decimal("0"), 2: Decimal("100")}
+    # a payment before the promise was made does not count for it
+    assert rules.credit_promises([(3, D(2026, 2, 1), D(2026, 2, 9), Decimal("10"))],
+                                 [(D(2026, 1, 31), Decimal("10"))]) == {3: Decimal("0")}

@@ -75,7 +75,7 @@ def test_promises_kept_and_broken(world, overdue):
     for promise, status in ((kept, "kept"), (broken, "broken"), (waiting, "open")):
         promise.refresh_from_db()
         assert promise.status == status
-    assert broken.received == Decimal("450.00")
+    assert broken.received == Decimal("50.00")  # the 400 kept the first promise
     assert CustomerEvent.objects.filter(customer_id=overdue.pk, kind="collection.promise_broken").count() == 1
     assert services.check_promises(days_ago(0)) == {"kept": 0, "broken": 0, "open": 1}  # checked once
 
@@ -171,3 +171,14 @@ def test_merging_two_customers_with_live_cases_keeps_one_live(world, overdue):
     assert source_case.customer_id == overdue.pk and source_case.status == CollectionCase.Status.CLOSED
     assert CollectionCase.objects.filter(customer=overdue).exclude(status="closed").get() == target_case
     assert PromiseToPay.objects.get().customer_id == overdue.pk
+
+
+def test_overlapping_promises_share_one_payment(world, overdue):
+    case = services.open_case(world.credit, overdue)
+    first = services.record_promise(world.credit, case, made_on=days_ago(10), promised_date=days_ago(4), amount="400")
+    second = services.record_promise(world.credit, case, made_on=days_ago(10), promised_date=days_ago(2), amount="400")
+    ledger.post_receipt(world.finance, overdue, number="R1", receipt_date=days_ago(5), amount="500", method="transfer")
+    assert services.check_promises(days_ago(0)) == {"kept": 1, "broken": 1, "open": 0}
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status, second.received) == ("kept", "broken", Decimal("100.00"))

@@ -22,6 +22,7 @@ from credo.core.models import AuditEntry, CompanyProfile
 from credo.sales.models import CustomerBalance, Invoice
 
 from . import events, rules
+from .defaults import ensure_defaults
 from .letter_pdf import LetterContent, LetterInvoice, format_date, render_letter
 from .models import (
     LEVEL_ORDER,
@@ -58,6 +59,10 @@ def letter_for(case: CollectionCase, step: DunningStep, invoices: list[Invoice],
 
 
 def schedule() -> list[DunningStep]:
+    """The active steps. A schedule that was never set up (no rows at all) starts from the defaults; to stop
+    a letter, switch its step off rather than deleting it."""
+    if not DunningStep.objects.exists():
+        ensure_defaults()
     return list(DunningStep.objects.filter(is_active=True).order_by("days_overdue"))
 
 

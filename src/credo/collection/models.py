@@ -122,7 +122,7 @@ class DunningStep(models.Model):
 
 class CollectionCase(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Being collected")
         LEGAL = "legal", _("Handed over to legal")
         CLOSED = "closed", _("Closed")
 

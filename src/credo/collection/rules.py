@@ -112,3 +112,22 @@ def open_principal_history(invoice_date: datetime.date, amount: Decimal,
         else:
             history.append((day, open_amount))
     return history
+
+
+def credit_promises(promises: Sequence[tuple[int, datetime.date, datetime.date, Decimal]],
+                    receipts: Sequence[tuple[datetime.date, Decimal]]) -> dict[int, Decimal]:
+    """Money received counted towards promises, each payment once: promises in the order they fall due
+    (key, made_on, last day counted, amount) take the earliest payments dated inside their window."""
+    left = [[day, amount] for day, amount in sorted(receipts)]
+    credited: dict[int, Decimal] = {}
+    for key, made_on, last_day, amount in sorted(promises, key=lambda p: (p[2], p[0])):
+        got = ZERO
+        for payment in left:
+            if got >= amount:
+                break
+            if made_on <= payment[0] <= last_day and payment[1] > 0:
+                take = min(payment[1], amount - got)
+                payment[1] -= take
+                got += take
+        credited[key] = got
+    return credited

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -184,31 +184,34 @@ def record_promise(user, case: CollectionCase, *, promised_date: datetime.date, 
     return promise
 
 
-def _received_between(customer_id: int, start: datetime.date, end: datetime.date) -> Decimal:
-    total = Receipt.objects.filter(customer_id=customer_id, is_reversed=False, receipt_date__gte=start,
-                                   receipt_date__lte=end).aggregate(s=Sum("amount"))["s"]
-    return money(total or 0)
-
-
 @transaction.atomic
 def check_promises(as_of: datetime.date, *, customer_ids=None, actor="system") -> dict[str, int]:
-    """Mark waiting promises kept (enough received since the promise) or broken (date + grace passed)."""
-    grace = CollectionPolicy.current().promise_grace_days
+    """Mark waiting promises kept (enough received since the promise) or broken (date + grace passed).
+    Overlapping promises of one customer share the payments: each payment counts once."""
+    grace = datetime.timedelta(days=CollectionPolicy.current().promise_grace_days)
     waiting = PromiseToPay.objects.select_for_update().filter(status=PromiseToPay.Status.OPEN, made_on__lte=as_of)
     if customer_ids is not None:
         waiting = waiting.filter(customer_id__in=list(customer_ids))
+    by_customer: dict[int, list[PromiseToPay]] = {}
+    for promise in waiting.order_by("customer_id", "promised_date", "id"):
+        by_customer.setdefault(promise.customer_id, []).append(promise)
     counts = {"kept": 0, "broken": 0, "open": 0}
     broken = []
-    for promise in waiting:
-        end = min(as_of, promise.promised_date + datetime.timedelta(days=grace))
-        received = _received_between(promise.customer_id, promise.made_on, end)
-        outcome = rules.promise_outcome(promise.amount, received, promise.promised_date, as_of, grace)
-        counts[outcome] += 1
-        if outcome != "open":
-            promise.status, promise.received, promise.checked_on = outcome, received, as_of
-            promise.save(update_fields=["status", "received", "checked_on"])
-            if outcome == "broken":
-                broken.append(promise)
+    for customer_id, promises in by_customer.items():
+        payments = Receipt.objects.filter(customer_id=customer_id, is_reversed=False, receipt_date__lte=as_of,
+                                          receipt_date__gte=min(p.made_on for p in promises))
+        credited = rules.credit_promises(
+            [(p.pk, p.made_on, min(as_of, p.promised_date + grace), p.amount) for p in promises],
+            list(payments.values_list("receipt_date", "amount")))
+        for promise in promises:
+            received = credited[promise.pk]
+            outcome = rules.promise_outcome(promise.amount, received, promise.promised_date, as_of, grace.days)
+            counts[outcome] += 1
+            if outcome != "open":
+                promise.status, promise.received, promise.checked_on = outcome, received, as_of
+                promise.save(update_fields=["status", "received", "checked_on"])
+                if outcome == "broken":
+                    broken.append(promise)
     timeline.add_events([(p.customer_id, f"¥{p.amount:,.2f} → {p.promised_date}", p) for p in broken],
                         events.PROMISE_BROKEN.code, actor=actor)
     return counts

@@ -18,7 +18,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.db.models.base import ModelState
 
-from .models import Profile, Team, Territory
+from .models import CompanyProfile, Profile, Team, Territory
 from .roles import Role
 
 DEMO_PASSWORD = "credo-demo"
@@ -319,6 +319,10 @@ def ensure_organisation(rng: random.Random | None = None, password: str = DEMO_P
     """
     rng = rng or random.Random(0)
     password_hash = make_password(password)
+    company = CompanyProfile.current()
+    if not company.address:  # the letterhead of dunning letters
+        company.address, company.phone = "上海市浦东新区张江路 88 号 6 楼", "021-5080 8888"
+        company.save(update_fields=["address", "phone", "updated_at"])
     created: list = []
     regions: list[Region] = []
     logins: list[DemoLogin] = []
