@@ -172,7 +172,7 @@ class CaseEntry(models.Model):
         ESCALATION = "escalation", _("Escalation")
         LEGAL = "legal", _("Hand-over to legal")
         CLOSED = "closed", _("Closed")
-        REOPENED = "reopened", _("Reopened")
+        PLAN_ENDED = "plan_ended", _("Instalment plan ended")
 
     case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="entries")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)

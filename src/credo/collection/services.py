@@ -347,6 +347,8 @@ def end_instalment_plan(user, plan: InstalmentPlan, *, completed: bool, note: st
     before = audit.snapshot(plan)
     plan.status = InstalmentPlan.Status.COMPLETED if completed else InstalmentPlan.Status.CANCELLED
     plan.save(update_fields=["status"])
+    _entry(user.username, plan.case, CaseEntry.Kind.PLAN_ENDED,
+           f"¥{plan.total:,.2f} · {plan.get_status_display()}" + (f": {note.strip()}" if note.strip() else ""))
     audit.record_change(user, plan, before, customer_id=plan.customer_id, reason=note)
     return plan
 
