@@ -76,6 +76,10 @@ INSTALLED_APPS = [
     "credo.sales",
     "credo.receivables",
     "credo.collection",
+    "credo.rating",
+    "credo.limits",
+    "credo.credit",
+    "credo.risk",
 ]
 
 MIDDLEWARE = [

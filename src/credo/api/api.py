@@ -78,12 +78,20 @@ def not_found(request, exc):
 
 
 from credo.collection.api import router as collection_router  # noqa: E402
+from credo.credit.api import router as credit_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
+from credo.limits.api import router as limits_router  # noqa: E402
+from credo.rating.api import router as rating_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402
+from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
 
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/ledger", ledger_router, tags=["ledger"])
 api.add_router("/receivables", receivables_router, tags=["receivables"])
 api.add_router("/collection", collection_router, tags=["collection"])
+api.add_router("/credit", credit_router, tags=["credit"])
+api.add_router("/rating", rating_router, tags=["rating"])
+api.add_router("/limits", limits_router, tags=["limits"])
+api.add_router("/risk", risk_router, tags=["risk"])
 __all__ = ["api"]

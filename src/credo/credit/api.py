@@ -1,0 +1,5 @@
+"""REST endpoints of the credit app."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""REST endpoints of the limits app."""
+
+from ninja import Router
+
+router = Router()

@@ -1,0 +1,5 @@
+"""REST endpoints of the rating app."""
+
+from ninja import Router
+
+router = Router()
