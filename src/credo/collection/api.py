@@ -157,8 +157,7 @@ def issue_letter(request, case_id: int):
 def letter_pdf(request, letter_id: int):
     if not has_perm(request.user, "collection.view"):
         raise PermissionDenied("permission denied")
-    letter = DunningLetter.objects.filter(customer_q(request.user, "customer__"), pk=letter_id).select_related(
-        "customer").first()
+    letter = queries.visible_letter(request.user, letter_id)
     if letter is None:
         raise Http404
     response = HttpResponse(dunning.letter_pdf(letter), content_type="application/pdf")

@@ -163,3 +163,10 @@ def waiting_promise_dates(case_ids, as_of: datetime.date) -> dict[int, datetime.
                                         promised_date__lte=as_of)
             .values("case_id").annotate(first=Min("promised_date")))
     return {r["case_id"]: r["first"] for r in rows}
+
+
+def visible_letter(user, pk: int):
+    """A dunning letter, if its customer is in the user's scope (else None)."""
+    from .models import DunningLetter
+
+    return DunningLetter.objects.filter(customer_q(user, "customer__"), pk=pk).select_related("customer").first()

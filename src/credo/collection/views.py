@@ -377,8 +377,7 @@ def issue_letter(request, pk):
 @login_required
 def letter_pdf(request, pk):
     _require(request.user, "collection.view")
-    letter = (DunningLetter.objects.filter(customer_q(request.user, "customer__"), pk=pk)
-              .select_related("customer").first())
+    letter = queries.visible_letter(request.user, pk)
     if letter is None:
         raise Http404
     return FileResponse(io.BytesIO(dunning.letter_pdf(letter)), filename=f"{letter.number}.pdf",
