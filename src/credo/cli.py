@@ -8,6 +8,7 @@
   credo export customers FILE [--user NAME] [--q TEXT] …
   credo createuser NAME --role ROLE [--team TEAM]
   credo token NAME                   create an API token
+  credo credit-limit METHOD …        a credit limit, step by step (working-capital | sales-volume | …)
   credo <any Django command>         e.g. credo shell, credo createsuperuser
 """
 
@@ -23,9 +24,13 @@ PAIRS = {
     ("import", "receipts"): "import_receipts",
 }
 ALIASES = {"serve": "serve", "demo": "demo", "createuser": "createuser", "token": "token"}
+# Commands spelled with a dash on the command line; Django command names cannot contain one.
+DASHED = {"credit-limit": "credit_limit"}
 
 
 def translate(argv: list[str]) -> list[str]:
+    if argv and argv[0] in DASHED:
+        return [DASHED[argv[0]], *argv[1:]]
     if len(argv) >= 2 and (argv[0], argv[1]) in PAIRS:
         return [PAIRS[(argv[0], argv[1])], *argv[2:]]
     if argv and argv[0] in ("import", "export"):

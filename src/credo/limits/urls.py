@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "limits"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.calculator, name="calculator"),
+    path("computations/<int:pk>/", views.computation, name="computation"),
+    path("customers/<int:customer_pk>/propose/", views.propose, name="propose"),
+]
