@@ -4,6 +4,9 @@ DATABASE_URL   sqlite:////abs/path.sqlite3 or postgres://user[:pw]@host[:port]/d
                (default: credo.sqlite3 in the project folder)
 CREDO_ENV      "production" refuses to start with DEBUG on or the default SECRET_KEY
 SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated), CREDO_TIME_ZONE
+CREDO_EMAIL_HOST    SMTP server for notification e-mails (unset: no e-mail, notifications stay in-app);
+                    CREDO_EMAIL_PORT (25), CREDO_EMAIL_USER, CREDO_EMAIL_PASSWORD, CREDO_EMAIL_TLS=1 or
+                    CREDO_EMAIL_SSL=1, CREDO_EMAIL_FROM (sender), CREDO_BASE_URL (links in e-mails)
 """
 
 import os
@@ -158,6 +161,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Notification e-mail: off unless CREDO_EMAIL_HOST is set (credo.core.notifications.mail_enabled).
+EMAIL_HOST = os.environ.get("CREDO_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("CREDO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CREDO_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CREDO_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("CREDO_EMAIL_TLS", "0") == "1"
+EMAIL_USE_SSL = os.environ.get("CREDO_EMAIL_SSL", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("CREDO_EMAIL_FROM", "credo@localhost")
+CREDO_BASE_URL = os.environ.get("CREDO_BASE_URL", "").rstrip("/")
 
 # Business defaults; the company edits its own values in the admin (core.CompanyProfile).
 CREDO_CURRENCY = "CNY"

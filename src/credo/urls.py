@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 
 from credo.api.api import api
+from credo.core import notification_views
 from credo.core import views as core_views
 
 urlpatterns = [
@@ -11,6 +12,10 @@ urlpatterns = [
     path("login/", core_views.CredoLoginView.as_view(), name="login"),
     path("logout/", core_views.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", notification_views.notification_open, name="notification_open"),
+    path("notifications/read/", notification_views.notifications_mark_read, name="notifications_read"),
+    path("notifications/bell/", notification_views.notification_bell, name="notification_bell"),
     path("customers/", include("credo.customers.urls")),
     path("ledger/", include("credo.sales.urls")),
     path("receivables/", include("credo.receivables.urls")),

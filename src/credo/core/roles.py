@@ -53,6 +53,7 @@ PERMISSIONS: dict[str, set[str]] = {
                     Role.ADMINISTRATOR},
     "order.create": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "order.confirm": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "credit.policy": {Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
 }
 
 
