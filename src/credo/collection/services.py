@@ -116,6 +116,30 @@ def open_case(user, customer: Customer, *, on: datetime.date | None = None, reas
 
 
 @transaction.atomic
+def open_case_for(customer: Customer, actor, *, reason: str = "") -> CollectionCase:
+    """The customer's live case, opened now if there is none (e.g. when trade is stopped: SPEC §5.8). No permission
+    check: the caller decided (an approved decision of the credit app)."""
+    from .queries import overdue_summary
+
+    live = CollectionCase.objects.filter(customer=customer).exclude(status=CollectionCase.Status.CLOSED).first()
+    if live is not None:
+        return live
+    on = timezone.localdate()
+    overdue = overdue_summary([customer.pk], on).get(customer.pk, {}).get("overdue", ZERO)
+    username = getattr(actor, "username", "") or str(actor or "system")
+    case = new_case(customer.pk, on=on, opened_by=username, overdue=overdue)
+    case.save()
+    _number_cases([case])
+    if reason.strip():
+        _entry(username, case, CaseEntry.Kind.NOTE, reason.strip())
+    audit.record(actor if getattr(actor, "pk", None) else None, AuditEntry.Action.CREATE, case,
+                 after=audit.snapshot(case), customer_id=customer.pk, reason=reason)
+    timeline.add_event(customer.pk, events.CASE_OPENED.code, actor=actor, obj=case,
+                       summary=f"{case.number} ¥{overdue:,.2f}")
+    return case
+
+
+@transaction.atomic
 def update_case(user, case: CollectionCase, *, reason: str | None = None, debtor_type: str | None = None,
                 owner=None, penalty_daily_rate=None) -> CollectionCase:
     """The customer's stated reason, the debtor type, the collector and a case-specific interest rate."""

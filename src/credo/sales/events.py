@@ -11,3 +11,7 @@ WRITE_OFF_POSTED = timeline.register("write_off.posted", _("Write-off posted"), 
 WRITE_OFF_RECOVERED = timeline.register("write_off.recovered", _("Recovered after write-off"), "cash", "green")
 ORDER_CONFIRMED = timeline.register("order.confirmed", _("Order confirmed"), "shopping-cart", "azure")
 ORDER_CANCELLED = timeline.register("order.cancelled", _("Order cancelled"), "shopping-cart-x", "secondary")
+ORDER_HELD = timeline.register("order.held", _("Order on credit hold"), "lock", "red")
+ORDER_CHANGED = timeline.register("order.changed", _("Order changed"), "shopping-cart", "azure")
+ORDER_REOPENED = timeline.register("order.reopened", _("Order reopened"), "shopping-cart", "azure")
+HOLD_RELEASED = timeline.register("order.hold_released", _("Credit hold released"), "lock-open", "green")

@@ -42,6 +42,13 @@ ZERO = Decimal("0.00")
 
 # Functions (customer) -> days that decide a customer's credit period; the credit app adds its policy here.
 CREDIT_DAYS_RULES: list = []
+# Functions (customer, amount, locked balance) -> reason or None, run before an invoice without an order is posted
+# (it raises exposure like an order); a reason refuses the invoice. The credit app adds its limit check here.
+INVOICE_CHECKS: list = []
+# Functions called at the end of post_receipt (with the receipt) and reverse_receipt (with the reversal), in the
+# same transaction; the credit app watches them for late payment and bounced cheques.
+RECEIPT_HOOKS: list = []
+REVERSAL_HOOKS: list = []
 
 
 def credit_days_for(customer) -> int:
@@ -168,6 +175,10 @@ def post_invoice(user, customer: Customer, *, number: str, invoice_date: datetim
     _raise(errors)
 
     balance = lock_balance(customer.pk)
+    if order is None and kind == Invoice.Kind.GOODS:
+        refused = next((r for r in (check(customer, amount, balance) for check in INVOICE_CHECKS) if r), None)
+        if refused:
+            raise ValidationError({"amount": [refused]})
     invoice = Invoice.objects.create(customer=customer, number=number.strip(), invoice_date=invoice_date,
                                      due_date=due_date, amount=amount, open_amount=amount, order=order,
                                      posted_by=user.username, note=note, kind=kind)
@@ -258,6 +269,8 @@ def post_receipt(user, customer: Customer, *, number: str, receipt_date: datetim
     audit.record(user, AuditEntry.Action.CREATE, receipt, after=audit.snapshot(receipt), customer_id=customer.pk)
     timeline.add_event(customer.pk, events.RECEIPT_POSTED.code, actor=user, obj=receipt,
                        summary=f"{receipt.number} ¥{amount:,.2f} {receipt.get_method_display()}")
+    for hook in RECEIPT_HOOKS:
+        hook(receipt)
     return receipt
 
 
@@ -367,6 +380,8 @@ def reverse_receipt(user, receipt: Receipt, *, kind: str, reversal_date: datetim
                  customer_id=receipt.customer_id, reason=reason)
     timeline.add_event(receipt.customer_id, events.RECEIPT_REVERSED.code, actor=user, obj=reversal,
                        summary=f"{receipt.number} ¥{receipt.amount:,.2f} {reversal.get_kind_display()}")
+    for hook in REVERSAL_HOOKS:
+        hook(reversal)
     return reversal
 
 
