@@ -8,7 +8,13 @@
   credo export customers FILE [--user NAME] [--q TEXT] …
   credo createuser NAME --role ROLE [--team TEAM]
   credo token NAME                   create an API token
+  credo ledger reconcile             prove every balance against the documents
+  credo aging --as-of DATE --format json|xlsx
+  credo dunning run [--as-of DATE]   check promises, open cases, write the dunning letters due (once)
+  credo credit rerate [--as-of DATE] re-rate every customer due this quarter
   credo credit-limit METHOD …        a credit limit, step by step (working-capital | sales-volume | …)
+  credo credit-control reviews|scan  annual limit reviews; late-payment credit stops over the ledger
+  credo risk scan [--as-of DATE]     compute the risk signals and classes of every customer
   credo <any Django command>         e.g. credo shell, credo createsuperuser
 """
 
@@ -25,7 +31,7 @@ PAIRS = {
 }
 ALIASES = {"serve": "serve", "demo": "demo", "createuser": "createuser", "token": "token"}
 # Commands spelled with a dash on the command line; Django command names cannot contain one.
-DASHED = {"credit-limit": "credit_limit"}
+DASHED = {"credit-limit": "credit_limit", "credit-control": "credit_control"}
 
 
 def translate(argv: list[str]) -> list[str]:

@@ -10,10 +10,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from credo.collection import demo as collection_demo
+from credo.credit import demo as credit_demo
 from credo.core import demo as org_demo
 from credo.core.roles import Role
 from credo.customers import demo as customer_demo
 from credo.customers.models import Customer
+from credo.rating import demo as rating_demo
+from credo.risk.scan import run_scan
 from credo.sales import demo as ledger_demo
 
 DEFAULT_CUSTOMERS = 5000
@@ -64,9 +67,13 @@ class Command(BaseCommand):
                         invoices_per_customer=invoices_per_customer,
                         progress=lambda k: progress.advance(ledger_task, k))
                 collection = collection_demo.CollectionDemoResult()
+                rating, credit = rating_demo.RatingDemoResult(), credit_demo.CreditDemoResult()
                 if invoices_per_customer and result.customers:
                     collection = collection_demo.generate()
+                    rating = rating_demo.generate()
+                    credit = credit_demo.generate()
                 ledger_seconds = time.perf_counter() - ledger_started
+        risk = run_scan(notify=False) if invoices_per_customer and result.customers else None
         if result.customers:
             org_demo.analyze(*customer_demo.loaded_models(), *ledger_demo.loaded_models())
         elapsed = time.perf_counter() - started
@@ -94,6 +101,12 @@ class Command(BaseCommand):
         if collection.cases:
             self.stdout.write(f"Collection: {collection.cases} cases opened, {collection.letters} dunning letters "
                               f"written by the dunning run as of today, {collection.worked} cases worked by hand.")
+        if rating.rated or credit.profiles:
+            self.stdout.write(f"Credit: {rating.statements} financial statements, {rating.investigations} "
+                              f"investigations, {rating.rated} customers rated; {credit.profiles} credit profiles, "
+                              f"{credit.stops} credit stops, {credit.applications} applications waiting.")
+        if risk is not None:
+            self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
 
     def _logins_table(self, org) -> str:
         table = Table(title="Demo logins")
