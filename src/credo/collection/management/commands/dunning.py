@@ -6,22 +6,15 @@ cases of customers with nothing overdue. --pdf-dir writes each new letter as a P
 Bad input exits with status 2 and names the option.
 """
 
-import datetime
 import json
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from credo.collection.dunning import letter_pdf, run_dunning
 from credo.collection.models import DunningLetter
-from credo.core.roles import has_perm
+from credo.core.command_options import as_of_option, bad, format_option, user_option
 from credo.customers.management.commands._spreadsheet_command import progress_bar
-
-
-def bad(message: str):
-    raise CommandError(message, returncode=2)
 
 
 class Command(BaseCommand):
@@ -38,18 +31,10 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="format", default="text", metavar="text|json")
 
     def handle(self, *args, action, **options):
-        as_of = self._as_of(options["as_of"])
-        fmt = (options["format"] or "").strip().lower()
-        if fmt not in ("text", "json"):
-            bad(f"--format {options['format']!r}: choose text or json.")
-        actor = "system"
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                bad(f"--user {options['user']!r}: there is no active user of that name.")
-            if not has_perm(user, "collection.dunning"):
-                bad(f"--user {options['user']!r} may not run dunning.")
-            actor = user.username
+        as_of = as_of_option(options["as_of"], future_refused="letters cannot be dated in the future")
+        fmt = format_option(options["format"])
+        user = user_option(options["user"], "collection.dunning", "run dunning")
+        actor = user.username if user else "system"
         pdf_dir = Path(options["pdf_dir"]) if options["pdf_dir"] else None
         if pdf_dir is not None:
             try:
@@ -73,16 +58,3 @@ class Command(BaseCommand):
                           f"promises kept {result.promises.get('kept', 0)}, broken {result.promises.get('broken', 0)}")
         if pdf_dir is not None and result.letter_ids:
             self.stdout.write(f"{len(result.letter_ids)} PDF letters written to {pdf_dir}")
-
-    def _as_of(self, text: str) -> datetime.date:
-        text = (text or "").strip()
-        today = timezone.localdate()
-        if not text:
-            return today
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            bad(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD.")
-        if day > today:
-            bad(f"--as-of {text}: letters cannot be dated in the future.")
-        return day

@@ -10,9 +10,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from credo.collection import demo as collection_demo
-from credo.credit import demo as credit_demo
 from credo.core import demo as org_demo
 from credo.core.roles import Role
+from credo.credit import demo as credit_demo
 from credo.customers import demo as customer_demo
 from credo.customers.models import Customer
 from credo.rating import demo as rating_demo

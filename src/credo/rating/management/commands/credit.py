@@ -6,22 +6,15 @@ again in the same quarter rates nobody. Lists the customers whose grade moved (f
 Bad input exits with status 2 and names the option.
 """
 
-import datetime
 import json
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
-from credo.core.roles import has_perm
+from credo.core.command_options import as_of_option, bad, format_option, user_option
 from credo.customers.management.commands._spreadsheet_command import progress_bar
 from credo.customers.models import Customer
 from credo.rating import rules
 from credo.rating.rate import RerateResult, rerate_due
-
-
-def bad(message: str):
-    raise CommandError(message, returncode=2)
 
 
 class Command(BaseCommand):
@@ -38,23 +31,15 @@ class Command(BaseCommand):
         parser.add_argument("--format", dest="format", default="text", metavar="text|json")
 
     def handle(self, *args, action, **options):
-        as_of = self._as_of(options["as_of"])
-        fmt = (options["format"] or "").strip().lower()
-        if fmt not in ("text", "json"):
-            bad(f"--format {options['format']!r}: choose text or json.")
+        as_of = as_of_option(options["as_of"], future_refused="a rating cannot be dated in the future")
+        fmt = format_option(options["format"])
         try:
             batch_size = int(options["batch_size"])
         except ValueError:
             batch_size = 0
         if not 1 <= batch_size <= 10000:
             bad(f"--batch-size {options['batch_size']!r}: give a whole number from 1 to 10000.")
-        user = None
-        if options["user"]:
-            user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
-            if user is None:
-                bad(f"--user {options['user']!r}: there is no active user of that name.")
-            if not has_perm(user, "credit.rate"):
-                bad(f"--user {options['user']!r} may not rate customers.")
+        user = user_option(options["user"], "credit.rate", "rate customers")
 
         with progress_bar(options["verbosity"] if fmt == "text" else 0) as bar:
             task = bar.add_task("rerate", total=None)
@@ -89,16 +74,3 @@ class Command(BaseCommand):
                 "quarter_start": result.quarter_start.isoformat(), "due": result.due, "rated": result.rated,
                 "first": result.first, "without_data": result.without_data, "moved": moves,
                 "seconds": round(result.seconds, 3), "ms_per_customer": round(self._per_customer_ms(result), 3)}
-
-    def _as_of(self, text: str) -> datetime.date:
-        text = (text or "").strip()
-        today = timezone.localdate()
-        if not text:
-            return today
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            bad(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD.")
-        if day > today:
-            bad(f"--as-of {text}: a rating cannot be dated in the future.")
-        return day

@@ -7,19 +7,14 @@ notify their account manager and the credit controllers (--no-notify: record the
 first run over an existing ledger). Bad input exits with status 2 and names the option.
 """
 
-import datetime
 import json
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
+from credo.core.command_options import as_of_option, format_option
 from credo.customers.management.commands._spreadsheet_command import progress_bar
 from credo.risk.models import COMPUTED_KINDS
 from credo.risk.scan import run_scan
-
-
-def bad(message: str):
-    raise CommandError(message, returncode=2)
 
 
 class Command(BaseCommand):
@@ -34,10 +29,8 @@ class Command(BaseCommand):
                             help="record new signals without notifying anyone")
 
     def handle(self, *args, action, **options):
-        as_of = self._as_of(options["as_of"])
-        fmt = (options["format"] or "").strip().lower()
-        if fmt not in ("text", "json"):
-            bad(f"--format {options['format']!r}: choose text or json.")
+        as_of = as_of_option(options["as_of"], future_refused="the scan cannot look into the future")
+        fmt = format_option(options["format"])
         with progress_bar(options["verbosity"] if fmt == "text" else 0) as bar:
             task = bar.add_task("risk scan", total=None)
             result = run_scan(as_of, notify=options["notify"],
@@ -52,16 +45,3 @@ class Command(BaseCommand):
             if result.new.get(kind) or result.cleared.get(kind):
                 self.stdout.write(f"  {kind:<22} new {result.new.get(kind, 0):>6}  cleared "
                                   f"{result.cleared.get(kind, 0):>6}")
-
-    def _as_of(self, text: str) -> datetime.date:
-        text = (text or "").strip()
-        today = timezone.localdate()
-        if not text:
-            return today
-        try:
-            day = datetime.date.fromisoformat(text)
-        except ValueError:
-            bad(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD.")
-        if day > today:
-            bad(f"--as-of {text}: the scan cannot look into the future.")
-        return day
