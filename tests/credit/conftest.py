@@ -2,7 +2,8 @@ import datetime
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
+from django.conf import settings
+from django.utils import timezone, translation
 
 from credo.credit import queries
 from credo.credit.models import CreditProfile
@@ -52,3 +53,16 @@ def order(world, customer, number, product, quantity, *, price=None, user=None):
 
 def confirm(world, order_, user=None):
     return orders.confirm_order(user or world.sales_east, order_)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English wording; the Chinese catalog is checked in tests/core/test_translations."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -1,4 +1,6 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from credo.limits import defaults, tables
 
@@ -28,3 +30,16 @@ SV_TABLES = tables.sales_volume_tables(DefaultPolicy())
 # SPEC §11, working-capital method.
 SECTION_11 = {"current_assets": "5000000", "inventory": "1500000", "current_liabilities": "2500000",
               "total_liabilities": "4000000", "net_assets": "6000000"}
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the English wording; the Chinese catalog is checked in tests/core/test_translations."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
