@@ -8,6 +8,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import call_command
 from django.db import connection, connections
+from django.utils import translation
 
 from credo.credit.models import PolicyDefault
 from credo.sales import orders, queries
@@ -37,8 +38,9 @@ def test_sixteen_threads_never_push_exposure_past_the_limit(transactional_db):
     def work(n):
         try:
             barrier.wait()
-            for draft in drafts[n]:
-                orders.confirm_order(world.sales_east, draft)
+            with translation.override("en"):  # the language is per thread: the reasons are read in English below
+                for draft in drafts[n]:
+                    orders.confirm_order(world.sales_east, draft)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
         finally:

@@ -14,7 +14,7 @@ from credo.core.roles import Role
 from credo.sales.models import CustomerBalance
 
 from . import approvals, rules, services
-from .models import CreditProfile
+from .models import CreditProfile, CreditSettings
 
 STEP = Decimal("10000")
 
@@ -49,6 +49,11 @@ def generate(today: datetime.date | None = None) -> CreditDemoResult:
         profiles.append(profile)
     CreditProfile.objects.bulk_create(profiles, batch_size=1000)
     result.profiles = len(profiles)
+    # Every trading customer now has an approved limit, so the demo company runs the SPEC's rule in full: a new
+    # customer gets credit only after an investigation and an approved limit.
+    settings_row = CreditSettings.current()
+    settings_row.check_customers_without_limit = True
+    settings_row.save(update_fields=["check_customers_without_limit", "updated_at"])
     users = get_user_model().objects.filter(is_active=True).select_related("profile")
     controller = users.filter(profile__role=Role.CREDIT_CONTROLLER).first()
     if controller is None or not profiles:
