@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "credo.limits",
     "credo.credit",
     "credo.risk",
+    "credo.classification",
+    "credo.analysis",
+    "credo.visits",
 ]
 
 MIDDLEWARE = [

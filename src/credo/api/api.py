@@ -77,6 +77,8 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
+from credo.analysis.api import router as analysis_router  # noqa: E402
+from credo.classification.api import router as classification_router  # noqa: E402
 from credo.collection.api import router as collection_router  # noqa: E402
 from credo.credit.api import router as credit_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
@@ -85,6 +87,7 @@ from credo.rating.api import router as rating_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402
 from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
+from credo.visits.api import router as visits_router  # noqa: E402
 
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/ledger", ledger_router, tags=["ledger"])
@@ -94,4 +97,7 @@ api.add_router("/credit", credit_router, tags=["credit"])
 api.add_router("/rating", rating_router, tags=["rating"])
 api.add_router("/limits", limits_router, tags=["limits"])
 api.add_router("/risk", risk_router, tags=["risk"])
+api.add_router("/classification", classification_router, tags=["classification"])
+api.add_router("/analysis", analysis_router, tags=["analysis"])
+api.add_router("/visits", visits_router, tags=["visits"])
 __all__ = ["api"]

@@ -1,0 +1,5 @@
+"""REST endpoints of the analysis app."""
+
+from ninja import Router
+
+router = Router()

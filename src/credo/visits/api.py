@@ -1,0 +1,5 @@
+"""REST endpoints of the visits app."""
+
+from ninja import Router
+
+router = Router()
