@@ -29,7 +29,7 @@ class CreditConfig(AppConfig):
         HOME_PANELS[:0] = [pending_approvals_panel]
         HOME_PANELS.append(held_orders_panel)
         register_tab("credit", _("Credit"), "credit/tabs/credit.html", credit_tab_context, permission="credit.view",
-                     after="ledger")
+                     after="collection")
         _add_navigation(NAVIGATION, _("Credit"), [
             (_("Approvals"), "credit:approvals", "credit.view", "gavel"),
             (_("Orders on credit hold"), "credit:held_orders", "credit.view", "lock"),

@@ -24,6 +24,6 @@ class LimitsConfig(AppConfig):
         from .views import limits_tab_context
 
         register_tab("limits", _("Credit limits"), "limits/tabs/limits.html", limits_tab_context,
-                     permission="credit.view", after="ledger")
+                     permission="credit.view", after="collection")
         add_navigation(NAVIGATION, _("Credit"), [(_("Limit calculator"), "limits:calculator", "credit.view",
                                                   "calculator")])

@@ -23,7 +23,7 @@ class RatingConfig(AppConfig):
         if ratings_due_panel not in HOME_PANELS:
             HOME_PANELS.append(ratings_due_panel)
         register_tab("credit_file", _("Credit file"), "rating/tabs/credit_file.html", credit_file_tab_context,
-                     permission="credit.view", after="ledger")
+                     permission="credit.view", after="collection")
         _add_navigation(NAVIGATION, _("Credit"), [
             (_("Ratings due"), "rating:due", "credit.rate", "award"),
             (_("Rating policy"), "rating:policy", "credit.view", "adjustments"),

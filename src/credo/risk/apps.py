@@ -22,7 +22,7 @@ class RiskConfig(AppConfig):
         MERGE_HANDLERS["risk.riskclassassignment"] = merge_classes
         HOME_PANELS.append(new_signals_panel)
         register_tab("risk", _("Risk"), "risk/tabs/risk.html", risk_tab_context, permission="risk.view",
-                     after="ledger")
+                     after="credit_file")
         add_navigation(NAVIGATION, (_("Risk watch list"), "risk:watchlist", "risk.view", "radar"))
 
 
