@@ -74,7 +74,7 @@ def test_risk_tab_shows_class_policy_and_signals(client, world, signals):
     assert 'data-tab="risk"' in html and "交易以现金进行" in html  # the CA5 policy
     assert "被供应商起诉" in html and "搬到郊区仓库" in html and 'id="record-signal"' in html
     tabs = [code for code, _label in page.context["tabs"]]
-    assert tabs.index("risk") == tabs.index("ledger") + 1
+    assert tabs.index("risk") == tabs.index("credit_file") + 1
     client.force_login(world.executive)  # may see, may not record
     html = client.get(f"/customers/{world.east_customer.pk}/?tab=risk").content.decode()
     assert "被供应商起诉" in html and 'id="record-signal"' not in html and "clear-signal" not in html
