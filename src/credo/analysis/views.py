@@ -1,0 +1,129 @@
+"""Analysis pages: one page per report (filters, chart, table, export) and the dealer stock entry/import.
+Reads only through queries.py; writes through services.py."""
+
+import json
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from credo.core.models import Territory
+from credo.core.roles import has_perm
+from credo.core.scopes import OWN, assignable_managers, customer_q, scope_of
+from credo.customers.models import CustomerKind
+from credo.customers.views import _add_errors
+
+from . import queries, services
+from .exporting import XLSX_TYPE, as_display, write_report_xlsx
+from .forms import StockForm, StockImportForm
+from .models import DealerStock
+
+
+def _require_view(request):
+    if not has_perm(request.user, "analysis.view"):
+        raise PermissionDenied(_("You may not view the customer analysis."))
+
+
+def _filter(request):
+    try:
+        return queries.AnalysisFilter.from_mapping(request.GET), None
+    except ValueError as exc:
+        return None, HttpResponseBadRequest(_("Bad value for %(field)s.") % {"field": exc})
+
+
+def _by_choices(name):
+    if name == "composition":
+        return queries.composition_groups()
+    if name == "margin":
+        return [("product", _("Per product")), ("customer", _("Per customer"))]
+    return []
+
+
+def report_titles():
+    return [("composition", _("Customer composition")), ("transactions", _("Transactions")),
+            ("products", _("Product composition")), ("margin", _("Gross margin")),
+            ("cross", _("Cross and contribution ratios")), ("turnover", _("Turnover at dealers"))]
+
+
+@login_required
+def report(request, name):
+    _require_view(request)
+    if name not in queries.REPORTS:
+        raise Http404
+    flt, error = _filter(request)
+    if error:
+        return error
+    result = queries.build(name, request.user, flt)
+    rows = [[(as_display(row.get(c.key), c.type), c.type != "text") for c in result.columns]
+            for row in result.rows[:500]]
+    totals = [(as_display(result.totals.get(c.key), c.type) if c.key in result.totals else "", c.type != "text")
+              for c in result.columns]
+    if result.totals:
+        totals[0] = (_("Total"), False)
+    managers = []
+    if scope_of(request.user) != OWN:
+        managers = assignable_managers(request.user).select_related("profile").order_by("username")
+    return render(request, "analysis/report.html", {
+        "name": name, "report": result, "filter": flt, "rows": rows, "totals": totals if result.totals else None,
+        "truncated": len(result.rows) > 500, "chart_json": json.dumps(result.chart, ensure_ascii=False),
+        "by_choices": _by_choices(name), "reports": report_titles(), "territories": Territory.objects.order_by("code"),
+        "managers": managers, "kinds": CustomerKind.choices, "with_classes": queries.class_provider() is not None,
+        "export_query": "&".join(f"{k}={v}" for k, v in flt.query().items()),
+    })
+
+
+@login_required
+def export(request, name):
+    """The whole report within the user's scope and filters as .xlsx (constant memory, streamed out)."""
+    _require_view(request)
+    if name not in queries.REPORTS:
+        raise Http404
+    flt, error = _filter(request)
+    if error:
+        return error
+    result = queries.build(name, request.user, flt)
+    tmp = tempfile.TemporaryFile()
+    write_report_xlsx(tmp, result, flt).close()
+    tmp.seek(0)
+    filename = f"{name}-{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}.xlsx"
+    return FileResponse(tmp, as_attachment=True, filename=filename, content_type=XLSX_TYPE)
+
+
+@login_required
+def stock(request):
+    """Dealer stock: the entry form, the import, and the latest entries within the user's scope."""
+    _require_view(request)
+    form = StockForm(user=request.user)
+    upload = StockImportForm()
+    if request.method == "POST" and "file" in request.FILES:
+        upload = StockImportForm(request.POST, request.FILES)
+        if upload.is_valid():
+            file = upload.cleaned_data["file"]
+            try:
+                count = services.import_stock(request.user, file, file.name)
+            except ValidationError as exc:
+                for message in exc.message_dict.get("file", exc.messages):
+                    upload.add_error("file", message)
+            else:
+                messages.success(request, _("%(count)d stock rows imported.") % {"count": count})
+                return redirect("analysis:stock")
+    elif request.method == "POST":
+        form = StockForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_stock(request.user, data["customer"], data["product"], data["month"],
+                                      data["amount"], data["quantity"])
+            except ValidationError as exc:
+                _add_errors(form, exc)
+            else:
+                messages.success(request, _("Stock recorded."))
+                return redirect("analysis:stock")
+    entries = (DealerStock.objects.filter(customer_q(request.user, "customer__"))
+               .select_related("customer", "product").order_by("-month", "customer__code", "product__code")[:200])
+    return render(request, "analysis/stock.html", {"form": form, "upload": upload, "entries": entries,
+                                                   "reports": report_titles()})
