@@ -1,5 +1,115 @@
-"""REST endpoints of the visits app."""
+"""REST endpoints of the visits app, scoped like the pages: the plan, recording a result, compliance."""
 
-from ninja import Router
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from credo.core.roles import has_perm
+from credo.customers.queries import get_customer_for_user
+
+from . import queries, rules, services
 
 router = Router()
+
+
+class VisitOut(Schema):
+    id: int
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    person: str
+    kind: str
+    purpose: str
+    status: str
+    customer_class: str
+    planned_date: datetime.date | None
+    done_date: datetime.date | None
+    route_order: int | None
+    outcome: str
+    next_step: str
+    next_step_date: datetime.date | None
+    contact_ids: list[int]
+
+
+class ResultIn(Schema):
+    status: str
+    done_date: datetime.date | None = None
+    purpose: str | None = None
+    outcome: str = ""
+    next_step: str = ""
+    next_step_date: datetime.date | None = None
+    contact_ids: list[int] = []
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+
+
+class RecordIn(ResultIn):
+    status: str = "done"
+    kind: str = "visit"
+    purpose: str | None = "sales"
+
+
+def _out(v) -> dict:
+    return {"id": v.pk, "customer_id": v.customer_id, "customer_code": v.customer.code,
+            "customer_name": v.customer.name, "person": v.person.username, "kind": v.kind, "purpose": v.purpose,
+            "status": v.status, "customer_class": v.customer_class, "planned_date": v.planned_date,
+            "done_date": v.done_date, "route_order": v.route_order, "outcome": v.outcome,
+            "next_step": v.next_step, "next_step_date": v.next_step_date,
+            "contact_ids": sorted(c.pk for c in v.contacts.all())}
+
+
+def _require(request, action):
+    if not has_perm(request.user, action):
+        raise PermissionDenied("permission denied")
+
+
+@router.get("/plan", response=list[VisitOut], summary="Planned and recorded contacts between two dates")
+def plan(request, start: datetime.date | None = None, end: datetime.date | None = None, mine: bool = True,
+         limit: int = 500):
+    _require(request, "visits.view")
+    start = start or timezone.localdate()
+    end = end or start + datetime.timedelta(days=6)
+    persons = [request.user.pk] if mine else queries.person_ids_for(request.user)
+    rows = queries.plan_between(request.user, start, end, person_ids=persons).prefetch_related("contacts")
+    return [_out(v) for v in rows[:max(1, min(limit, 5000))]]
+
+
+@router.post("/visits/{int:visit_id}/result", response={200: VisitOut}, summary="Record the result of a planned contact")
+def record_result(request, visit_id: int, payload: ResultIn):
+    _require(request, "visits.view")
+    visit = queries.visible_visits(request.user).select_related("customer", "person").filter(pk=visit_id).first()
+    if visit is None:
+        raise Http404
+    visit = services.record_result(request.user, visit, status=payload.status, done_date=payload.done_date,
+                                   purpose=payload.purpose, outcome=payload.outcome, next_step=payload.next_step,
+                                   next_step_date=payload.next_step_date, contact_ids=payload.contact_ids,
+                                   latitude=payload.latitude, longitude=payload.longitude)
+    return _out(visit)
+
+
+@router.post("/customers/{int:customer_id}/visits", response={201: VisitOut},
+             summary="Record a visit or call that was not planned")
+def record_visit(request, customer_id: int, payload: RecordIn):
+    customer = get_customer_for_user(request.user, customer_id)
+    visit = services.record_visit(request.user, customer, kind=payload.kind, purpose=payload.purpose or "sales",
+                                  done_date=payload.done_date, outcome=payload.outcome, next_step=payload.next_step,
+                                  next_step_date=payload.next_step_date, contact_ids=payload.contact_ids,
+                                  latitude=payload.latitude, longitude=payload.longitude)
+    return Status(201, _out(visit))
+
+
+@router.get("/compliance", response=list[dict], summary="Plan against actual per month, person and class")
+def compliance(request, start: str = "", end: str = ""):
+    _require(request, "visits.view")
+    last = rules.parse_month(end) or timezone.localdate().replace(day=1)
+    first = rules.parse_month(start) or last
+    if first > last:
+        from credo.core.errors import ValidationError
+
+        raise ValidationError({"start": ["start month after end month"]})
+    rows = queries.compliance(request.user, first, last, person_ids=queries.person_ids_for(request.user))
+    return [{**r, "rate_pct": str(r["rate_pct"]) if r["rate_pct"] is not None else None} for r in rows]

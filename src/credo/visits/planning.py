@@ -1,0 +1,224 @@
+"""Generating the month's visit and call plan (SPEC §3.2, and §6.3 collection visits).
+
+For each active customer with an account manager:
+- the account manager gets the salesperson rows of the policy for the customer's class (visits and calls);
+- the manager of the account manager's team gets the business-manager rows (visits);
+- a customer with a live collection case, or with an open invoice due in the month, gets a collection visit
+  by the account manager on the (first working day on or after the) due date.
+The marketing-director and GM/VP rows of the policy are kept for reference and compliance, but nobody holds
+those roles in the system, so they are not planned.
+
+Dates: each person's customers are sorted by territory, route, stop on the route and address, and the k-th
+of a customer's n contacts falls in the k-th of n equal windows of the month's working days at the
+customer's place in that order — so a territory's customers fall on neighbouring days (路序分类). Each day's
+visits are then ordered into a route: nearest neighbour over the customers' coordinates where present, the
+territory/route/address order otherwise (rules.day_route).
+
+Regenerating does not duplicate: a planned row is keyed by (customer, person, kind, month, sequence); the
+run creates missing rows, moves still-planned rows to their new date, and deletes planned rows the plan no
+longer asks for (never rows already done, missed or cancelled).
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+
+from credo.core import audit
+from credo.core.models import AuditEntry, Profile
+from credo.customers.models import Customer
+
+from . import rules
+from .classes import classes_for
+from .models import Purpose, Status, Visit, VisitPolicy
+
+BATCH = 2000
+
+
+@dataclass
+class PlanResult:
+    month: str
+    persons: int = 0
+    customers: int = 0
+    visits: int = 0
+    calls: int = 0
+    collection_visits: int = 0
+    created: int = 0
+    moved: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    kept_recorded: int = 0
+    by_class: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def policy_rates() -> dict[tuple[str, str, str], object]:
+    return {(p.customer_class, p.role, p.kind): p.target_per_month for p in VisitPolicy.objects.all()}
+
+
+def _collection_dates(customer_ids: set[int], month: datetime.date, days: list[datetime.date]) -> dict:
+    """{customer id: date of the collection visit} for live cases and open invoices due in the month."""
+    from credo.sales.models import Invoice
+
+    last_day = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1) - datetime.timedelta(days=1)
+    out: dict[int, datetime.date] = {}
+    for customer_id, due in (Invoice.objects.filter(open_amount__gt=0, due_date__gte=month, due_date__lte=last_day)
+                             .order_by("due_date").values_list("customer_id", "due_date")):
+        if customer_id in customer_ids and customer_id not in out:
+            out[customer_id] = rules.first_working_on_or_after(due, days) if days else due
+    try:
+        from credo.collection.models import CollectionCase
+    except ImportError:  # pragma: no cover
+        return out
+    for customer_id in (CollectionCase.objects.exclude(status="closed").values_list("customer_id", flat=True)):
+        if customer_id in customer_ids and customer_id not in out:
+            out[customer_id] = days[0] if days else month
+    return out
+
+
+def build_plan(month: datetime.date, customers: list[dict], classes: dict, rates: dict, team_manager: dict,
+               collection: dict) -> list[dict]:
+    """The plan rows (dicts with customer, person, kind, purpose, sequence, planned_date, route_order, class).
+
+    Pure apart from its arguments; customers are dicts with pk, account_manager_id, territory_code, route,
+    route_sequence, office_address, latitude, longitude.
+    """
+    days = rules.working_days(month)
+    wanted: dict[int, list[tuple]] = defaultdict(list)  # person -> [(customer, kind, role, count)]
+    by_id = {c["pk"]: c for c in customers}
+    for c in customers:
+        cls = classes.get(c["pk"], "C")
+        offset = c["pk"] % 12
+        owner = c["account_manager_id"]
+        for kind in (rules.VISIT, rules.CALL):
+            n = rules.contacts_in_month(rates.get((cls, rules.SALESPERSON, kind), 0), month, offset)
+            if n:
+                wanted[owner].append((c["pk"], kind, n))
+        boss = team_manager.get(owner)
+        if boss and boss != owner:
+            for kind in (rules.VISIT, rules.CALL):
+                n = rules.contacts_in_month(rates.get((cls, rules.SALES_MANAGER, kind), 0), month, offset)
+                if n:
+                    wanted[boss].append((c["pk"], kind, n))
+
+    def order_key(pk):
+        c = by_id[pk]
+        return (c["territory_code"] or "", c["route"] or "", c["route_sequence"] or 0, c["office_address"] or "", pk)
+
+    rows = []
+    for person, items in wanted.items():
+        ranked = sorted({pk for pk, _, _ in items}, key=order_key)
+        rank = {pk: i for i, pk in enumerate(ranked)}
+        for pk, kind, n in items:
+            position = rank[pk] * 1000 // max(1, len(ranked))
+            for seq, day in enumerate(rules.spread(n, days, position), start=1):
+                rows.append({"customer": pk, "person": person, "kind": kind, "purpose": Purpose.SALES,
+                             "sequence": seq, "planned_date": day, "class": classes.get(pk, "C")})
+    for pk, day in collection.items():
+        c = by_id.get(pk)
+        if c is None:
+            continue
+        rows.append({"customer": pk, "person": c["account_manager_id"], "kind": rules.VISIT,
+                     "purpose": Purpose.COLLECTION, "sequence": rules.COLLECTION_SEQUENCE, "planned_date": day,
+                     "class": classes.get(pk, "C")})
+
+    # Day routes: each person's visits of a day, nearest neighbour where coordinates exist.
+    per_day: dict[tuple, list[dict]] = defaultdict(list)
+    for row in rows:
+        if row["kind"] == rules.VISIT:
+            per_day[(row["person"], row["planned_date"])].append(row)
+    for day_rows in per_day.values():
+        stops = []
+        for i, row in enumerate(day_rows):
+            c = by_id[row["customer"]]
+            point = ((float(c["latitude"]), float(c["longitude"]))
+                     if c["latitude"] is not None and c["longitude"] is not None else None)
+            stops.append((i, order_key(row["customer"]), point))
+        for order, i in enumerate(rules.day_route(stops), start=1):
+            day_rows[i]["route_order"] = order
+    return rows
+
+
+def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress=None) -> PlanResult:
+    """Write the plan of the month; person_ids limits it to those account managers' customers."""
+    result = PlanResult(month=month.strftime("%Y-%m"))
+    days = rules.working_days(month)
+    customers_qs = Customer.objects.filter(is_active=True, account_manager__isnull=False)
+    if person_ids is not None:
+        customers_qs = customers_qs.filter(account_manager__in=list(person_ids))
+    customers = list(customers_qs.values("pk", "account_manager_id", "importance", "route", "route_sequence",
+                                         "office_address", "latitude", "longitude", territory_code=_territory()))
+    result.customers = len(customers)
+    classes = classes_for([c["pk"] for c in customers], {c["pk"]: c["importance"] for c in customers})
+    team_manager = dict(Profile.objects.filter(team__manager__isnull=False).values_list("user_id",
+                                                                                        "team__manager_id"))
+    collection = _collection_dates({c["pk"] for c in customers}, month, days)
+    rows = build_plan(month, customers, classes, policy_rates(), team_manager, collection)
+
+    persons = sorted({r["person"] for r in rows})
+    result.persons = len(persons)
+    for r in rows:
+        if r["purpose"] == Purpose.COLLECTION:
+            result.collection_visits += 1
+        elif r["kind"] == rules.VISIT:
+            result.visits += 1
+        else:
+            result.calls += 1
+        result.by_class[r["class"]] = result.by_class.get(r["class"], 0) + 1
+    result.by_class = dict(sorted(result.by_class.items()))
+
+    by_person: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_person[r["person"]].append(r)
+    scope = Q(plan_month=month)
+    if person_ids is not None:
+        scope &= Q(customer__account_manager__in=list(person_ids))
+    with transaction.atomic():
+        existing = defaultdict(dict)
+        for pk, customer, person, kind, seq, status, day, order in (
+                Visit.objects.filter(scope).values_list("pk", "customer_id", "person_id", "kind", "sequence",
+                                                        "status", "planned_date", "route_order").iterator(5000)):
+            existing[person][(customer, kind, seq)] = (pk, status, day, order)
+        all_persons = sorted(set(persons) | set(existing))
+        to_create, to_move, to_delete = [], [], []
+        for done, person in enumerate(all_persons, start=1):
+            have = existing.get(person, {})
+            seen = set()
+            for r in by_person.get(person, []):
+                key = (r["customer"], r["kind"], r["sequence"])
+                seen.add(key)
+                old = have.get(key)
+                if old is None:
+                    to_create.append(Visit(customer_id=r["customer"], person_id=person, kind=r["kind"],
+                                           purpose=r["purpose"], status=Status.PLANNED, plan_month=month,
+                                           sequence=r["sequence"], planned_date=r["planned_date"],
+                                           route_order=r.get("route_order"), customer_class=r["class"],
+                                           recorded_by="plan"))
+                elif old[1] != Status.PLANNED:
+                    result.kept_recorded += 1
+                elif (old[2], old[3]) != (r["planned_date"], r.get("route_order")):
+                    to_move.append(Visit(pk=old[0], planned_date=r["planned_date"], route_order=r.get("route_order"),
+                                         customer_class=r["class"]))
+                else:
+                    result.unchanged += 1
+            to_delete.extend(v[0] for k, v in have.items() if k not in seen and v[1] == Status.PLANNED)
+            if progress:
+                progress(done, len(all_persons))
+        Visit.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
+        Visit.objects.bulk_update(to_move, ["planned_date", "route_order", "customer_class"], batch_size=BATCH)
+        for start in range(0, len(to_delete), BATCH):
+            Visit.objects.filter(pk__in=to_delete[start:start + BATCH]).delete()
+        result.created, result.moved, result.removed = len(to_create), len(to_move), len(to_delete)
+        audit.record(actor, AuditEntry.Action.CREATE, object_type="visits.plan", object_id=result.month,
+                     object_repr=f"visit plan {result.month}", after=result.as_dict())
+    return result
+
+
+def _territory():
+    from django.db.models import F
+
+    return F("territory__code")

@@ -1,0 +1,80 @@
+"""Browser check (Playwright + Debian chromium, like tests/e2e) on a 390 px phone: a salesperson opens her plan,
+taps today's visit and records it done with an outcome and a next step."""
+
+import os
+import threading
+
+import pytest
+from django.utils import timezone
+
+pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
+                                                  reason="needs Debian's chromium")]
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture
+def world(transactional_db):
+    from tests.factories import World
+
+    return World()
+
+
+def _in_own_thread(fn, *args):
+    from django.db import connections
+
+    failures = []
+
+    def run():
+        try:
+            fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]
+
+
+def test_quick_entry_on_a_phone(live_server, world):
+    from credo.visits import services
+
+    visit = services.plan_visit(world.sales_east, world.east_customer, planned_date=timezone.localdate())
+    _in_own_thread(_journey, live_server.url, world)
+    visit.refresh_from_db()
+    assert visit.status == "done" and visit.outcome == "客户同意下周试用"
+
+
+def _journey(base_url, world):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from tests.e2e.helpers import login, shot, visit
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport=PHONE, base_url=base_url, locale="zh-CN")
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            login(page, "sales_east", name="visits-01-login")
+            visit(page, "/visits/", "visits-02-my-plan")
+            tap = page.locator("[data-testid=visit-tap]").first
+            box = tap.bounding_box()
+            assert box["height"] >= 56 and box["width"] >= 300  # a big tap target
+            assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]  # no sideways scroll
+            tap.click()
+            page.wait_for_load_state()
+            page.click("label[for=st-done]")
+            page.fill("#id_outcome", "客户同意下周试用")
+            page.fill("#id_next_step", "送样品")
+            shot(page, "visits-03-result-form")
+            page.click("#result-form button[type=submit]")
+            page.wait_for_load_state()
+            expect(page.locator("[data-testid=visit-tap]").first).to_contain_text(world.east_customer.name)
+            shot(page, "visits-04-after")
+        finally:
+            browser.close()
