@@ -5,10 +5,13 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from credo.classification import queries as classification_queries
+from credo.classification import services as classification
 from credo.collection import demo as collection_demo
 from credo.core import demo as org_demo
 from credo.core.roles import Role
@@ -18,6 +21,7 @@ from credo.customers.models import Customer
 from credo.rating import demo as rating_demo
 from credo.risk.scan import run_scan
 from credo.sales import demo as ledger_demo
+from credo.visits.planning import generate_plan
 
 DEFAULT_CUSTOMERS = 5000
 
@@ -72,6 +76,10 @@ class Command(BaseCommand):
                     collection = collection_demo.generate()
                     rating = rating_demo.generate()
                     credit = credit_demo.generate()
+                    period = classification_queries.default_period()
+                    pyramid = classification.compute_snapshot(None, "pyramid", *period)
+                    classification.compute_snapshot(None, "abc", *period)
+                    plan = generate_plan(timezone.localdate().replace(day=1), actor="demo")
                 ledger_seconds = time.perf_counter() - ledger_started
         risk = run_scan(notify=False) if invoices_per_customer and result.customers else None
         if result.customers:
@@ -105,6 +113,10 @@ class Command(BaseCommand):
             self.stdout.write(f"Credit: {rating.statements} financial statements, {rating.investigations} "
                               f"investigations, {rating.rated} customers rated; {credit.profiles} credit profiles, "
                               f"{credit.stops} credit stops, {credit.applications} applications waiting.")
+        if invoices_per_customer and result.customers:
+            self.stdout.write(f"Classes: pyramid and ABC snapshots for {period[0]} – {period[1]} "
+                              f"({pyramid.totals}); visit plan for this month: {plan.visits} visits and "
+                              f"{plan.calls} calls for {plan.persons} people.")
         if risk is not None:
             self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
 
