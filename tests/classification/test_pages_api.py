@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 
 from credo.classification import services
@@ -99,6 +100,7 @@ def test_grid_and_behavioural_d(client, world, run):
 
 def test_pages_without_snapshot_and_abc_page(client, world):
     client.force_login(world.manager_east)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         assert "No snapshot yet." in client.get("/classification/").content.decode()
         assert "Not classified yet." in client.get(

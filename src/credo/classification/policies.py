@@ -6,7 +6,7 @@ DEFAULT_POLICIES = {
     "A": _("Watch the customer's operations, finances and staffing for unusual changes; a dedicated salesperson; "
            "regular visits; complaints handled first."),
     "B": _("Routine visits by the salesperson; more service if orders do not grow."),
-    "C": _("Less selling effort; look for \u201ctomorrow's stars\u201d that can grow into B."),
+    "C": _("Less selling effort; look for “tomorrow's stars” that can grow into B."),
     "D": _("Minimal service."),
 }
 
