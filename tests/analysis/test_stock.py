@@ -20,7 +20,7 @@ def test_record_and_correct_stock(ledger):
     assert (row.month, row.amount) == (datetime.date(2026, 4, 1), D("123.46"))
     services.record_stock(ledger.sales_east, ledger.east_customer, p1, datetime.date(2026, 4, 1), 100, 5)
     assert DealerStock.objects.get(customer=ledger.east_customer, product=p1, month="2026-04-01").amount == D("100")
-    assert AuditEntry.objects.filter(action="analysis.stock_corrected").count() == 1
+    assert AuditEntry.objects.filter(action="update", object_type="analysis.dealerstock").count() == 1
 
 
 def test_record_stock_checks(ledger):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from credo.core import audit
 from credo.core.errors import PermissionDenied, ValidationError
+from credo.core.models import AuditEntry
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers import spreadsheets
@@ -72,7 +73,7 @@ def record_stock(user, customer: Customer, product: Product, month: datetime.dat
     row, created = DealerStock.objects.update_or_create(
         customer=customer, product=product, month=month.replace(day=1),
         defaults={"amount": amount, "quantity": quantity, "recorded_by": user.get_username()})
-    audit.record(user, "analysis.stock_recorded" if created else "analysis.stock_corrected", row,
+    audit.record(user, AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE, row,
                  after={"amount": str(amount), "quantity": None if quantity is None else str(quantity),
                         "month": row.month.isoformat(), "product": product.code}, customer_id=customer.pk)
     return row
