@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import template
 from django.utils.http import urlencode
 
@@ -9,6 +11,14 @@ register = template.Library()
 @register.filter
 def money(value):
     return format_money(value)
+
+
+@register.filter
+def percent(value, places=1):
+    """A fraction as a percentage: 0.2549 -> "25.5 %"; empty for None."""
+    if value in (None, ""):
+        return ""
+    return f"{Decimal(str(value)) * 100:.{int(places)}f} %"
 
 
 @register.simple_tag(takes_context=True)
