@@ -144,3 +144,18 @@ def test_only_finance_charges_interest(world, overdue):
     with pytest.raises(PermissionDenied):
         penalty.charge_penalty_interest(world.credit, overdue)
     assert not Invoice.objects.filter(kind=Invoice.Kind.INTEREST).exists()
+
+
+@pytest.mark.parametrize("plan, days_overdue, expected", [
+    ("standard", 3, None), ("strict", 3, "notice"),            # strict: a letter from the first day overdue
+    ("relationship", 10, None), ("relationship", 30, "warning"),  # relationship: no advance notice
+])
+def test_the_customers_collection_plan_shapes_its_letters(world, plan, days_overdue, expected):
+    from credo.credit.models import CreditProfile
+
+    customer = world.east_customer
+    CreditProfile.objects.create(customer=customer, collection_plan=plan)
+    ledger.post_invoice(world.finance, customer, number="PL1", invoice_date=days_ago(days_overdue + 30),
+                        due_date=days_ago(days_overdue), amount="100")
+    dunning.run_dunning(today())
+    assert list(DunningLetter.objects.values_list("level", flat=True)) == ([expected] if expected else [])

@@ -116,3 +116,13 @@ def test_credit_promises_counts_each_payment_once():
     # a payment before the promise was made does not count for it
     assert rules.credit_promises([(3, D(2026, 2, 1), D(2026, 2, 9), Decimal("10"))],
                                  [(D(2026, 1, 31), Decimal("10"))]) == {3: Decimal("0")}
+
+
+@pytest.mark.parametrize("plan, expected", [
+    (None, SCHEDULE),
+    ("standard", SCHEDULE),
+    ("relationship", [("warning", 30), ("lawyer", 60)]),
+    ("strict", [("notice", 1), ("warning", 30), ("lawyer", 60)]),
+])
+def test_schedule_for_plan(plan, expected):
+    assert rules.schedule_for_plan(SCHEDULE, plan) == expected

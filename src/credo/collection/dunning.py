@@ -37,6 +37,8 @@ from .queries import plan_progress
 from .services import _number_cases, check_promises, close_live_case, new_case, require_case_action
 
 CHUNK = 500
+# Functions (customer ids) -> {customer id: collection plan}; the credit app adds the plan of each credit profile.
+COLLECTION_PLANS: list = []
 LEVEL_SUFFIX = {"notice": "N", "warning": "W", "lawyer": "L"}
 
 
@@ -109,7 +111,8 @@ def run_dunning(as_of: datetime.date | None = None, *, actor: str = "system",
     result.promises = check_promises(as_of, actor=actor)
     steps = schedule()
     if steps:
-        first_day = as_of - datetime.timedelta(days=steps[0].days_overdue)
+        # A strict collection plan sends the first letter from the first day overdue.
+        first_day = as_of - datetime.timedelta(days=1 if COLLECTION_PLANS else steps[0].days_overdue)
         candidates = list(CustomerBalance.objects.filter(oldest_open_due_date__lte=first_day)
                           .order_by("customer_id").values_list("customer_id", flat=True))
         for start in range(0, len(candidates), CHUNK):
@@ -131,11 +134,15 @@ def _run_chunk(customer_ids: list[int], as_of, steps: list[DunningStep], actor: 
     for case_id, level in DunningLetter.objects.filter(case__in=list(cases.values())).values_list("case_id", "level"):
         sent.setdefault(case_id, set()).add(level)
     by_level = {s.level: s for s in steps}
+    company_schedule = [(s.level, s.days_overdue) for s in steps]
+    plans: dict[int, str] = {}
+    for provider in COLLECTION_PLANS:
+        plans.update(provider(list(overdue)))
     plan = []
     for customer_id, invoices in overdue.items():
         max_days = (as_of - invoices[0].due_date).days
         case = cases.get(customer_id)
-        level = rules.letter_due(max_days, [(s.level, s.days_overdue) for s in steps],
+        level = rules.letter_due(max_days, rules.schedule_for_plan(company_schedule, plans.get(customer_id)),
                                  sent.get(case.pk, set()) if case else set(), LEVEL_ORDER)
         if level is None:
             result.already_sent += 1 if case and sent.get(case.pk) else 0

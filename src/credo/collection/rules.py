@@ -39,6 +39,18 @@ def letter_due(max_days_overdue: int, schedule: Iterable[tuple[str, int]], sent:
     return level if order[level] > highest_sent else None
 
 
+def schedule_for_plan(schedule: Sequence[tuple[str, int]], plan: str | None) -> list[tuple[str, int]]:
+    """A customer's collection policy applied to the company schedule [(level, days)], mildest first:
+    "relationship" — calls and visits first, no advance notice; "strict" — the first letter from the first
+    day overdue; anything else — the schedule as it is."""
+    steps = list(schedule)
+    if plan == "relationship":
+        return steps[1:] if len(steps) > 1 else steps
+    if plan == "strict" and steps:
+        return [(steps[0][0], 1), *steps[1:]]
+    return steps
+
+
 def add_months(day: datetime.date, months: int) -> datetime.date:
     month = day.month - 1 + months
     year, month = day.year + month // 12, month % 12 + 1

@@ -8,6 +8,7 @@ class CreditConfig(AppConfig):
     verbose_name = _("Credit control")
 
     def ready(self):
+        from credo.collection import dunning
         from credo.core.context import NAVIGATION
         from credo.core.home import HOME_PANELS
         from credo.customers.card import register_tab
@@ -17,6 +18,7 @@ class CreditConfig(AppConfig):
 
         from . import control, events  # noqa: F401  (events registers timeline event kinds)
         from .panels import held_orders_panel, pending_approvals_panel
+        from .queries import collection_plans
         from .services import merge_profiles, on_receipt, on_reversal
         from .views import credit_tab_context
 
@@ -25,6 +27,7 @@ class CreditConfig(AppConfig):
         _add_once(ledger.CREDIT_DAYS_RULES, control.credit_days_rule)
         _add_once(ledger.RECEIPT_HOOKS, on_receipt)
         _add_once(ledger.REVERSAL_HOOKS, on_reversal)
+        _add_once(dunning.COLLECTION_PLANS, collection_plans)
         MERGE_HANDLERS["credit.creditprofile"] = merge_profiles
         HOME_PANELS[:0] = [pending_approvals_panel]
         HOME_PANELS.append(held_orders_panel)

@@ -17,6 +17,7 @@ from .authority import step_for
 from .defaults import policy_values
 from .models import (
     PENDING,
+    CollectionPlan,
     CreditApplication,
     CreditProfile,
     CreditSettings,
@@ -241,3 +242,9 @@ def _money(value) -> Decimal:
     if isinstance(value, float):  # SQLite sums decimals as floats
         value = Decimal(repr(value))
     return Decimal(value).quantize(Decimal("0.01"))
+
+
+def collection_plans(customer_ids) -> dict[int, str]:
+    """{customer id: collection plan} for the customers whose profile departs from the standard dunning plan."""
+    return dict(CreditProfile.objects.filter(customer_id__in=list(customer_ids))
+                .exclude(collection_plan=CollectionPlan.STANDARD).values_list("customer_id", "collection_plan"))
