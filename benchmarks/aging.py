@@ -18,7 +18,6 @@ Prints a table, or JSON with --json (used by run.py).
 """
 
 import argparse
-import csv
 import datetime
 import json
 import os
@@ -33,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+from bench_data import dump_csv, insert_customers  # noqa: E402
 from customer_list import case_lines, prepare_database, timed  # noqa: E402
 
 CHUNK = 50_000
@@ -42,30 +42,15 @@ def generate(customers: int, invoices: int, seed: int, today: datetime.date) -> 
     from django.db import transaction
     from django.utils import timezone
 
-    from credo.core.demo import analyze, bulk_session, ensure_organisation, insert, new, reserve_ids
+    from credo.core.demo import analyze, bulk_session, insert, new
     from credo.customers.models import Customer
     from credo.sales.models import Invoice
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    org = ensure_organisation(rng)
-    owners = [(city.territory.pk, person.pk) for region in org.regions for city in region.cities
-              for person in region.salespeople]
     now = timezone.now()
-    customer_ids = []
     with bulk_session(), transaction.atomic():
-        for offset in range(0, customers, CHUNK):
-            size = min(CHUNK, customers - offset)
-            ids = reserve_ids(Customer, size)
-            rows = []
-            for i, pk in enumerate(ids):
-                territory, manager = owners[rng.randrange(len(owners))]
-                n = offset + i + 1
-                rows.append(new(Customer, id=pk, code=f"B{n:07d}", name=f"基准客户{n}有限公司", short_name=f"基准{n}",
-                                territory_id=territory, account_manager_id=manager, created_at=now, updated_at=now,
-                                name_key=f"基准客户{n}"))
-            insert(Customer, rows, with_pk=True)
-            customer_ids += ids
+        customer_ids = insert_customers(customers, rng, now)
         for offset in range(0, invoices, CHUNK):
             size = min(CHUNK, invoices - offset)
             rows = []
@@ -110,23 +95,9 @@ def duck_cases(as_of: datetime.date, bounds) -> tuple[str, str]:
 def load_duckdb(path: Path):
     """Copy the open invoices (customer, due date, open amount) from the database into DuckDB."""
     import duckdb
-    from django.db import connection
 
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["customer_id", "due_date", "open_amount"])
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor, cursor.cursor.copy(
-                    "COPY (SELECT customer_id, due_date, open_amount FROM sales_invoice WHERE open_amount > 0) "
-                    "TO STDOUT") as copy:
-                for row in copy.rows():
-                    writer.writerow(row)
-        else:
-            cursor = connection.chunked_cursor()
-            cursor.execute("SELECT customer_id, due_date, open_amount FROM sales_invoice WHERE open_amount > 0")
-            while rows := cursor.fetchmany(100_000):
-                writer.writerows(rows)
-            cursor.close()
+    dump_csv("SELECT customer_id, due_date, open_amount FROM sales_invoice WHERE open_amount > 0",
+             ["customer_id", "due_date", "open_amount"], path)
     duck = duckdb.connect()
     duck.execute(f"CREATE TABLE invoices AS SELECT customer_id::BIGINT AS customer_id, due_date::DATE AS due_date, "
                  f"open_amount::DECIMAL(16,2) AS open_amount FROM read_csv('{path}', header=true)")

@@ -20,7 +20,6 @@ mean of its pyramid and ABC times). The check compares the class totals of both.
 """
 
 import argparse
-import csv
 import datetime
 import json
 import os
@@ -35,6 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
+from bench_data import dump_csv, insert_customers  # noqa: E402
 from customer_list import case_lines, prepare_database, timed  # noqa: E402
 
 CHUNK = 50_000
@@ -44,30 +44,15 @@ def generate(customers: int, invoices: int, seed: int, today: datetime.date) -> 
     from django.db import transaction
     from django.utils import timezone
 
-    from credo.core.demo import analyze, bulk_session, ensure_organisation, insert, new, reserve_ids
+    from credo.core.demo import analyze, bulk_session, insert, new
     from credo.customers.models import Customer
     from credo.sales.models import Invoice
 
     started = time.perf_counter()
     rng = random.Random(seed)
-    org = ensure_organisation(rng)
-    owners = [(city.territory.pk, person.pk) for region in org.regions for city in region.cities
-              for person in region.salespeople]
     now = timezone.now()
-    customer_ids = []
     with bulk_session(), transaction.atomic():
-        for offset in range(0, customers, CHUNK):
-            size = min(CHUNK, customers - offset)
-            ids = reserve_ids(Customer, size)
-            rows = []
-            for i, pk in enumerate(ids):
-                territory, manager = owners[rng.randrange(len(owners))]
-                n = offset + i + 1
-                rows.append(new(Customer, id=pk, code=f"B{n:07d}", name=f"基准客户{n}有限公司", short_name=f"基准{n}",
-                                territory_id=territory, account_manager_id=manager, created_at=now, updated_at=now,
-                                name_key=f"基准客户{n}"))
-            insert(Customer, rows, with_pk=True)
-            customer_ids += ids
+        customer_ids = insert_customers(customers, rng, now)
         # Skewed buyers (a few buy a lot), a tail that buys nothing, as in a real pyramid.
         weights = [rng.paretovariate(1.2) for _ in customer_ids]
         buyers = rng.choices(customer_ids, weights=weights, k=invoices)
@@ -111,26 +96,11 @@ SELECT CASE WHEN sales <= 0 THEN 'C' WHEN before < total * 0.75 THEN 'A' WHEN be
 def load_duckdb(path: Path):
     """Copy the invoices (customer, date, amount, kind) and the active customer ids into DuckDB."""
     import duckdb
-    from django.db import connection
 
     inv, cus = path / "invoices.csv", path / "customers.csv"
-    for target, sql, header in (
-            (inv, "SELECT customer_id, invoice_date, amount, kind FROM sales_invoice",
-             ["customer_id", "invoice_date", "amount", "kind"]),
-            (cus, "SELECT id FROM customers_customer WHERE is_active", ["id"])):
-        with open(target, "w", newline="") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(header)
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor, cursor.cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
-                    for row in copy.rows():
-                        writer.writerow(row)
-            else:
-                cursor = connection.chunked_cursor()
-                cursor.execute(sql)
-                while rows := cursor.fetchmany(100_000):
-                    writer.writerows(rows)
-                cursor.close()
+    dump_csv("SELECT customer_id, invoice_date, amount, kind FROM sales_invoice",
+             ["customer_id", "invoice_date", "amount", "kind"], inv)
+    dump_csv("SELECT id FROM customers_customer WHERE is_active", ["id"], cus)
     duck = duckdb.connect()
     duck.execute(f"CREATE TABLE invoices AS SELECT customer_id::BIGINT AS customer_id, "
                  f"invoice_date::DATE AS invoice_date, amount::DECIMAL(18,2) AS amount, kind::VARCHAR AS kind "
