@@ -88,55 +88,51 @@ def new_case(customer_id: int, *, on: datetime.date, opened_by: str, overdue: De
     return case
 
 
+def _create_case(customer: Customer, actor, *, on: datetime.date, owner=None, reason: str = "",
+                 debtor_type: str = "", note: str = "") -> CollectionCase:
+    """Write a new case with the overdue amount of its opening day; audited, on the timeline."""
+    from .queries import overdue_summary
+
+    username = getattr(actor, "username", "") or str(actor or "system")
+    overdue = overdue_summary([customer.pk], on).get(customer.pk, {}).get("overdue", ZERO)
+    case = new_case(customer.pk, on=on, opened_by=username, overdue=overdue, owner=owner)
+    case.reason, case.debtor_type = reason.strip(), debtor_type
+    case.save()
+    _number_cases([case])
+    if note.strip():
+        _entry(username, case, CaseEntry.Kind.NOTE, note.strip())
+    audit.record(actor if getattr(actor, "pk", None) else None, AuditEntry.Action.CREATE, case,
+                 after=audit.snapshot(case), customer_id=customer.pk, reason=note)
+    timeline.add_event(customer.pk, events.CASE_OPENED.code, actor=actor, obj=case,
+                       summary=f"{case.number} ¥{overdue:,.2f}")
+    return case
+
+
 @transaction.atomic
 def open_case(user, customer: Customer, *, on: datetime.date | None = None, reason: str = "",
               debtor_type: str = "") -> CollectionCase:
     """Open a case by hand (the dunning run opens them too). One live case per customer."""
-    from .queries import overdue_summary
+    from .queries import live_case
 
     require_case_action(user, customer.pk)
     on = on or timezone.localdate()
     errors: dict = {}
-    if CollectionCase.objects.filter(customer=customer).exclude(status=CollectionCase.Status.CLOSED).exists():
+    if live_case(customer.pk) is not None:
         errors.setdefault("customer", []).append(_("This customer already has an open collection case."))
     if debtor_type and debtor_type not in DebtorType.values:
         errors.setdefault("debtor_type", []).append(_("Choose a debtor type from the list."))
     if on > timezone.localdate():
         errors.setdefault("opened_on", []).append(_("The date cannot be in the future."))
     _raise(errors)
-    overdue = overdue_summary([customer.pk], on).get(customer.pk, {}).get("overdue", ZERO)
-    case = new_case(customer.pk, on=on, opened_by=user.username, overdue=overdue, owner=user)
-    case.reason, case.debtor_type = reason.strip(), debtor_type
-    case.save()
-    _number_cases([case])
-    audit.record(user, AuditEntry.Action.CREATE, case, after=audit.snapshot(case), customer_id=customer.pk)
-    timeline.add_event(customer.pk, events.CASE_OPENED.code, actor=user, obj=case,
-                       summary=f"{case.number} ¥{overdue:,.2f}")
-    return case
+    return _create_case(customer, user, on=on, owner=user, reason=reason, debtor_type=debtor_type)
 
 
-@transaction.atomic
 def open_case_for(customer: Customer, actor, *, reason: str = "") -> CollectionCase:
     """The customer's live case, opened now if there is none (e.g. when trade is stopped: SPEC §5.8). No permission
     check: the caller decided (an approved decision of the credit app)."""
-    from .queries import overdue_summary
+    from .queries import live_case
 
-    live = CollectionCase.objects.filter(customer=customer).exclude(status=CollectionCase.Status.CLOSED).first()
-    if live is not None:
-        return live
-    on = timezone.localdate()
-    overdue = overdue_summary([customer.pk], on).get(customer.pk, {}).get("overdue", ZERO)
-    username = getattr(actor, "username", "") or str(actor or "system")
-    case = new_case(customer.pk, on=on, opened_by=username, overdue=overdue)
-    case.save()
-    _number_cases([case])
-    if reason.strip():
-        _entry(username, case, CaseEntry.Kind.NOTE, reason.strip())
-    audit.record(actor if getattr(actor, "pk", None) else None, AuditEntry.Action.CREATE, case,
-                 after=audit.snapshot(case), customer_id=customer.pk, reason=reason)
-    timeline.add_event(customer.pk, events.CASE_OPENED.code, actor=actor, obj=case,
-                       summary=f"{case.number} ¥{overdue:,.2f}")
-    return case
+    return live_case(customer.pk) or _create_case(customer, actor, on=timezone.localdate(), note=reason)
 
 
 @transaction.atomic
@@ -221,12 +217,17 @@ def check_promises(as_of: datetime.date, *, customer_ids=None, actor="system") -
         by_customer.setdefault(promise.customer_id, []).append(promise)
     counts = {"kept": 0, "broken": 0, "open": 0}
     broken = []
+    payments: dict[int, list] = {}
+    if by_customer:  # one query for every customer with a waiting promise
+        since = min(p.made_on for promises in by_customer.values() for p in promises)
+        for customer_id, day, amount in Receipt.objects.filter(
+                customer_id__in=list(by_customer), is_reversed=False, receipt_date__gte=since,
+                receipt_date__lte=as_of).values_list("customer_id", "receipt_date", "amount"):
+            payments.setdefault(customer_id, []).append((day, amount))
     for customer_id, promises in by_customer.items():
-        payments = Receipt.objects.filter(customer_id=customer_id, is_reversed=False, receipt_date__lte=as_of,
-                                          receipt_date__gte=min(p.made_on for p in promises))
         credited = rules.credit_promises(
             [(p.pk, p.made_on, min(as_of, p.promised_date + grace), p.amount) for p in promises],
-            list(payments.values_list("receipt_date", "amount")))
+            payments.get(customer_id, []))
         for promise in promises:
             received = credited[promise.pk]
             outcome = rules.promise_outcome(promise.amount, received, promise.promised_date, as_of, grace.days)
@@ -430,8 +431,9 @@ def is_finance(user) -> bool:
 def merge_cases(source: Customer, target: Customer):
     """Customer merge: the source's cases move to the target; with two live cases the source's one closes
     (its promises, letters and plans move with it), since a customer has one live case."""
-    target_live = CollectionCase.objects.filter(customer=target).exclude(status=CollectionCase.Status.CLOSED).first()
-    source_live = CollectionCase.objects.filter(customer=source).exclude(status=CollectionCase.Status.CLOSED).first()
+    from .queries import live_case
+
+    target_live, source_live = live_case(target.pk), live_case(source.pk)
     if target_live and source_live:
         close_live_case(source_live, on=timezone.localdate(), actor="system",
                         note=_("Merged into case %(number)s.") % {"number": target_live.number})
