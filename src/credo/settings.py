@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "credo.classification",
     "credo.analysis",
     "credo.visits",
+    "credo.segments",
 ]
 
 MIDDLEWARE = [

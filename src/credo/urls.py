@@ -26,6 +26,7 @@ urlpatterns = [
     path("risk/", include("credo.risk.urls")),
     path("classification/", include("credo.classification.urls")),
     path("analysis/", include("credo.analysis.urls")),
+    path("segments/", include("credo.segments.urls")),
     path("visits/", include("credo.visits.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -87,6 +87,7 @@ from credo.rating.api import router as rating_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402
 from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
+from credo.segments.api import router as segments_router  # noqa: E402
 from credo.visits.api import router as visits_router  # noqa: E402
 
 api.add_router("/customers", customers_router, tags=["customers"])
@@ -100,4 +101,5 @@ api.add_router("/risk", risk_router, tags=["risk"])
 api.add_router("/classification", classification_router, tags=["classification"])
 api.add_router("/analysis", analysis_router, tags=["analysis"])
 api.add_router("/visits", visits_router, tags=["visits"])
+api.add_router("/segments", segments_router, tags=["value segments"])
 __all__ = ["api"]

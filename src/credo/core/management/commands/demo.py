@@ -21,6 +21,8 @@ from credo.customers.models import Customer
 from credo.rating import demo as rating_demo
 from credo.risk.scan import run_scan
 from credo.sales import demo as ledger_demo
+from credo.segments import demo as segments_demo
+from credo.segments import services as segments
 from credo.visits.planning import generate_plan
 
 DEFAULT_CUSTOMERS = 5000
@@ -80,6 +82,8 @@ class Command(BaseCommand):
                     pyramid = classification.compute_snapshot(None, "pyramid", *period)
                     classification.compute_snapshot(None, "abc", *period)
                     plan = generate_plan(timezone.localdate().replace(day=1), actor="demo")
+                    segments_demo.generate(*period)
+                    segments.compute_segments(None, *period)
                 ledger_seconds = time.perf_counter() - ledger_started
         risk = run_scan(notify=False) if invoices_per_customer and result.customers else None
         if result.customers:

@@ -1,0 +1,123 @@
+"""Per-customer inputs of the value computation over a period, each from the documents that show it:
+goods sales and their cost, visits / calls / mails done (priced by the cost rates; collection and complaint
+purposes count as collection and complaint cost), dunning letters sent, recorded costs, approved write-offs less
+recoveries (bad debt), the opportunity cost of what was owed (§6.7), and the potential.
+
+COST_SOURCES is a hook: another app (e.g. complaints with their claims) appends a function
+(period_from, period_to, rates) → {customer id: {cost kind: Decimal}} and its costs are added in."""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db.models import Count, Max, Q, Sum
+
+from credo.collection.models import DunningLetter
+from credo.customers.models import CompetitorPresence
+from credo.sales.models import Allocation, Invoice, InvoiceLine, WriteOff, WriteOffRecovery
+from credo.visits.models import Purpose, Status, Visit
+
+from . import rules
+from .models import CustomerCost, CustomerPotential
+
+COST_SOURCES: list = []
+CHUNK = 2000
+LETTER_RATE = {"notice": "notice_letter", "warning": "warning_letter", "lawyer": "lawyer_letter"}
+PURPOSE_KIND = {Purpose.COLLECTION: rules.COLLECTION, Purpose.COMPLAINT: rules.COMPLAINT}
+
+
+def _costs() -> dict[int, dict[str, Decimal]]:
+    return defaultdict(lambda: defaultdict(Decimal))
+
+
+def goods_sales_and_cost(period_from, period_to) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+    goods = Q(invoice__kind=Invoice.Kind.GOODS, invoice__invoice_date__range=(period_from, period_to))
+    sales = dict(Invoice.objects.filter(kind=Invoice.Kind.GOODS, invoice_date__range=(period_from, period_to))
+                 .values("customer_id").annotate(s=Sum("amount")).values_list("customer_id", "s").order_by())
+    cost = dict(InvoiceLine.objects.filter(goods).values("customer_id").annotate(c=Sum("cost"))
+                .values_list("customer_id", "c").order_by())
+    return sales, cost
+
+
+def contact_costs(period_from, period_to, rates: dict, into) -> None:
+    rows = (Visit.objects.filter(status=Status.DONE, done_date__range=(period_from, period_to))
+            .values("customer_id", "kind", "purpose").annotate(n=Count("id")).order_by())
+    for row in rows:
+        rate = rates.get(row["kind"], Decimal(0))
+        into[row["customer_id"]][PURPOSE_KIND.get(row["purpose"], rules.SERVICE)] += rate * row["n"]
+
+
+def letter_costs(period_from, period_to, rates: dict, into) -> None:
+    rows = (DunningLetter.objects.filter(letter_date__range=(period_from, period_to))
+            .values("customer_id", "level").annotate(n=Count("id")).order_by())
+    for row in rows:
+        into[row["customer_id"]][rules.COLLECTION] += rates.get(LETTER_RATE.get(row["level"]), 0) * row["n"]
+
+
+def recorded_costs(period_from, period_to, into) -> None:
+    rows = (CustomerCost.objects.filter(cancelled_at__isnull=True, cost_date__range=(period_from, period_to))
+            .values("customer_id", "kind").annotate(s=Sum("amount")).order_by())
+    for row in rows:
+        into[row["customer_id"]][row["kind"]] += row["s"]
+
+
+def bad_debt_costs(period_from, period_to, into) -> None:
+    written = (WriteOff.objects.filter(status=WriteOff.Status.POSTED, posting_date__range=(period_from, period_to))
+               .values("customer_id").annotate(s=Sum("amount")).order_by())
+    for row in written:
+        into[row["customer_id"]][rules.BAD_DEBT] += row["s"]
+    recovered = (WriteOffRecovery.objects.filter(recovered_on__range=(period_from, period_to))
+                 .values("customer_id").annotate(s=Sum("amount")).order_by())
+    for row in recovered:
+        into[row["customer_id"]][rules.BAD_DEBT] -= row["s"]
+
+
+def opportunity_costs(period_from, period_to, rate_percent, into) -> None:
+    """What was owed during the period: invoices dated up to its end that were still open at its start (open
+    now, or settled on or after the start), with all their settlements."""
+    settled_late = Allocation.objects.filter(allocation_date__gte=period_from).values("invoice_id")
+    invoices = (Invoice.objects.filter(invoice_date__lte=period_to)
+                .filter(Q(open_amount__gt=0) | Q(pk__in=settled_late))
+                .values_list("pk", "customer_id", "invoice_date", "amount").order_by())
+    invoice_rows = {pk: (cid, day, amount) for pk, cid, day, amount in invoices.iterator(chunk_size=5000)}
+    settlements = defaultdict(list)
+    ids = list(invoice_rows)
+    for start in range(0, len(ids), CHUNK):
+        for invoice_id, day, amount in (Allocation.objects.filter(invoice_id__in=ids[start:start + CHUNK])
+                                        .values_list("invoice_id", "allocation_date", "amount").order_by()):
+            settlements[invoice_id].append((day, amount))
+    amount_days = defaultdict(Decimal)
+    for pk, (cid, day, amount) in invoice_rows.items():
+        amount_days[cid] += rules.owed_amount_days(day, amount, settlements.get(pk, ()), period_from, period_to)
+    for cid, value in amount_days.items():
+        cost = rules.opportunity_cost(value, rate_percent)
+        if cost:
+            into[cid][rules.COLLECTION] += cost
+
+
+def period_costs(period_from: datetime.date, period_to: datetime.date, rates: dict) -> dict[int, dict]:
+    costs = _costs()
+    contact_costs(period_from, period_to, rates, costs)
+    letter_costs(period_from, period_to, rates, costs)
+    recorded_costs(period_from, period_to, costs)
+    bad_debt_costs(period_from, period_to, costs)
+    opportunity_costs(period_from, period_to, rates["capital_rate"], costs)
+    for source in COST_SOURCES:
+        for cid, kinds in source(period_from, period_to, rates).items():
+            for kind, amount in kinds.items():
+                costs[cid][kind] += amount
+    return costs
+
+
+def annual_potentials(period_to: datetime.date) -> dict[int, tuple[Decimal, str]]:
+    """{customer id: (estimated annual purchases, where the figure comes from)}: the estimate entered for the
+    customer, else the latest year up to the period's with competitors' sales recorded: ours + theirs."""
+    out = {}
+    by_year = (CompetitorPresence.objects.filter(year__lte=period_to.year, competitor_sales__isnull=False)
+               .values("customer_id", "year").annotate(theirs=Sum("competitor_sales"), ours=Max("our_sales"))
+               .order_by("customer_id", "year"))
+    for row in by_year:  # later years overwrite earlier ones
+        out[row["customer_id"]] = (row["theirs"] + (row["ours"] or 0), f"competitors {row['year']}")
+    for cid, amount in CustomerPotential.objects.values_list("customer_id", "annual_purchases"):
+        out[cid] = (amount, "estimate")
+    return out
