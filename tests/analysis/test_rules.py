@@ -123,3 +123,37 @@ def test_gross_margin_at_most_one(revenue, cost):
     assert (rate is None) == (revenue == 0)
     if rate is not None:
         assert rate <= 1
+
+
+@pytest.mark.parametrize(("amounts", "n", "keys"), [
+    ({"P1": D("1500"), "P2": D("700"), "P3": D("300")}, 2, ["P1", "P2"]),
+    ({"P1": D("1500"), "P2": D("700"), "P3": D("300")}, 8, ["P1", "P2", "P3"]),
+    ({"B": D("100"), "A": D("100"), "C": D("50")}, 2, ["A", "B"]),  # ties by key
+    ({"P1": D("0"), "P2": D("-5"), "P3": D("1")}, 8, ["P3"]),  # nothing sold never gets a column
+    ({}, 8, []),
+    ({"P1": D("1")}, 0, []),
+])
+def test_top_keys(amounts, n, keys):
+    assert rules.top_keys(amounts, n) == keys
+
+
+@pytest.mark.parametrize(("amounts", "keep", "result"), [
+    ({"P1": D("1500"), "P2": D("200")}, ["P1", "P3"], {"P1": D("1500"), "P3": D("0"), "other": D("200")}),
+    ({"P3": D("300"), None: D("100")}, ["P3"], {"P3": D("300"), "other": D("100")}),  # no product → other
+    ({"P1": D("10")}, [], {"other": D("10")}),
+    ({}, ["P1"], {"P1": D("0"), "other": D("0")}),
+])
+def test_bucket(amounts, keep, result):
+    got = rules.bucket(amounts, keep, "other")
+    assert got == result
+    assert list(got) == [*keep, "other"]
+
+
+@pytest.mark.parametrize(("amounts", "shares"), [
+    ({"P1": D("1500"), "P2": D("200")}, {"P1": D("0.8824"), "P2": D("0.1176")}),
+    ({"P1": D("1"), "P2": D("1"), "P3": D("1")}, {"P1": D("0.3333"), "P2": D("0.3333"), "P3": D("0.3333")}),
+    ({"P1": D("100"), "P2": D("0")}, {"P1": D("1.0000"), "P2": D("0.0000")}),
+    ({"P1": D("0")}, {"P1": None}),  # no sales: cannot compute
+])
+def test_mix(amounts, shares):
+    assert rules.mix(amounts) == shares

@@ -1,11 +1,13 @@
 """REST endpoints of the analysis app (read only, plus recording dealer stock). Scoped like the pages.
-Every report returns {report, title, filter, columns, rows, totals}; amounts are strings with 2 decimals,
-ratios fractions with 4 decimals, null where a figure cannot be computed."""
+Every report returns {report, title, filter, customer, columns, rows, totals}; amounts are strings with 2
+decimals, ratios (and share gaps) fractions with 4 decimals, null where a figure cannot be computed.
+/mix?customer=ID is one customer's product mix (404 when the user may not see that customer)."""
 
 import datetime
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
@@ -32,12 +34,14 @@ class ReportParams(Schema):
     customer: int | None = None
     by: str = ""
     expected: Decimal | None = None  # percent
+    top: int | None = None  # mix: products with their own column (default 8)
 
 
 class ReportOut(Schema):
     report: str
     title: str
     filter: dict
+    customer: dict | None = None
     columns: list[dict]
     rows: list[dict]
     totals: dict
@@ -51,7 +55,10 @@ def _run(request, name: str, params: ReportParams) -> dict:
         flt = queries.AnalysisFilter.from_mapping(data)
     except ValueError as exc:
         raise ValidationError({str(exc): [_("Bad value.")]}) from exc
-    return report_json(queries.build(name, request.user, flt), flt)
+    try:
+        return report_json(queries.build(name, request.user, flt), flt)
+    except Customer.DoesNotExist as exc:
+        raise Http404(_("No such customer.")) from exc
 
 
 def _endpoint(name: str, summary: str):
@@ -67,7 +74,8 @@ for _name, _summary in [("composition", "Customer composition (by kind, territor
                         ("products", "Product composition: Pareto of sales"),
                         ("margin", "Gross margin by product or customer"),
                         ("cross", "Cross ratio and contribution ratio by product"),
-                        ("turnover", "Turnover at dealers (sales / average dealer stock)")]:
+                        ("turnover", "Turnover at dealers (sales / average dealer stock)"),
+                        ("mix", "Each customer's product mix against all customers' (one customer with customer=ID)")]:
     _endpoint(_name, _summary)
 
 

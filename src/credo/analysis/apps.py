@@ -17,6 +17,7 @@ class AnalysisConfig(AppConfig):
             (_("Gross margin"), "analysis:margin", "analysis.view", "percentage"),
             (_("Cross and contribution ratios"), "analysis:cross", "analysis.view", "arrows-cross"),
             (_("Turnover at dealers"), "analysis:turnover", "analysis.view", "refresh"),
+            (_("Customer product mix"), "analysis:mix", "analysis.view", "chart-bar-popular"),
             (_("Dealer stock"), "analysis:stock", "analysis.view", "packages"),
         ]
         if not any(str(label) == str(_("Analysis")) for label, _items in NAVIGATION):

@@ -1,5 +1,6 @@
 """Reports as text for the API and the page, and as an .xlsx workbook (xlsxwriter, constant-memory mode)."""
 
+import re
 from decimal import Decimal
 
 from django.utils import timezone
@@ -14,7 +15,7 @@ def as_text(value, kind: str):
         return None
     if kind == "money":
         return f"{Decimal(value):.2f}"
-    if kind in ("ratio", "number"):
+    if kind in ("ratio", "number", "points"):
         return f"{Decimal(value):.4f}"
     if kind == "qty":
         return f"{Decimal(value).normalize():f}"
@@ -26,9 +27,11 @@ def as_text(value, kind: str):
 def as_display(value, kind: str) -> str:
     """Page form: amounts with thousands separators, ratios as percentages, “—” for cannot compute."""
     if value is None or value == "":
-        return "—" if kind in ("ratio", "number", "money") else ""
+        return "—" if kind in ("ratio", "number", "money", "points") else ""
     if kind == "money":
         return f"{Decimal(value):,.2f}"
+    if kind == "points":
+        return f"{Decimal(value) * 100:+.2f}"
     if kind == "ratio":
         return f"{Decimal(value) * 100:.2f} %"
     if kind == "number":
@@ -40,7 +43,7 @@ def as_display(value, kind: str) -> str:
 
 def report_json(report, flt) -> dict:
     return {
-        "report": report.name, "title": report.title, "filter": flt.query(),
+        "report": report.name, "title": report.title, "filter": flt.query(), "customer": report.customer,
         "columns": [{"key": c.key, "title": c.title, "type": c.type} for c in report.columns],
         "rows": [{c.key: as_text(row.get(c.key), c.type) for c in report.columns} for row in report.rows],
         "totals": {c.key: as_text(report.totals[c.key], c.type) for c in report.columns if c.key in report.totals},
@@ -53,13 +56,14 @@ def write_report_xlsx(target, report, flt):
 
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet(report.title[:31].replace("/", "-"))
+    sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", report.title)[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF1F6", "border": 1})
     formats = {"money": workbook.add_format({"num_format": "#,##0.00"}),
                "ratio": workbook.add_format({"num_format": "0.00%"}),
                "number": workbook.add_format({"num_format": "0.0000"}),
                "qty": workbook.add_format({"num_format": "#,##0.###"}),
-               "int": workbook.add_format({"num_format": "0"})}
+               "int": workbook.add_format({"num_format": "0"}),
+               "points": workbook.add_format({"num_format": "+0.00;-0.00;0.00"})}
     sheet.write_row(0, 0, [report.title, _("Period"), flt.date_from.isoformat(), flt.date_to.isoformat()], bold)
     sheet.write_row(1, 0, [c.title for c in report.columns], bold)
     sheet.set_column(0, len(report.columns), 14)
@@ -71,7 +75,9 @@ def write_report_xlsx(target, report, flt):
             value = values.get(column.key)
             if value is None or value == "":
                 continue
-            if column.type in formats:
+            if column.type == "points":  # percentage points, as the column title says
+                sheet.write_number(row_index, c, float(Decimal(value) * 100), formats["points"])
+            elif column.type in formats:
                 sheet.write_number(row_index, c, float(value), formats[column.type])
             else:
                 text = str(value)

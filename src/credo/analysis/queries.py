@@ -6,6 +6,7 @@ A report is columns + rows (plain values: Decimal, int, str, None) + totals + an
 the Excel export and the API all render the same Report.
 """
 
+import dataclasses
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -14,6 +15,7 @@ from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth, TruncYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from credo.core.models import CompanyProfile
 from credo.core.scopes import customer_q, scope_of
@@ -27,7 +29,11 @@ from .models import DealerStock
 ZERO = Decimal("0.00")
 COMPOSITION_GROUPS = ("kind", "territory", "importance", "lifecycle", "manager")
 MARGIN_GROUPS = ("product", "customer")
-REPORTS = ("composition", "transactions", "products", "margin", "cross", "turnover")
+REPORTS = ("composition", "transactions", "products", "margin", "cross", "turnover", "mix")
+MIX_TOP = 8  # product columns of the product-mix table; the rest is "other"
+MIX_TOP_MAX = 30
+MIX_CHART_CUSTOMERS = 20
+OTHER = "other"
 
 
 def class_provider():
@@ -67,6 +73,7 @@ class AnalysisFilter:
     customer: int | None = None
     by: str = ""
     expected: Decimal | None = None  # expected share of each customer, a fraction
+    top: int | None = None  # product mix: how many products get their own column (MIX_TOP when None)
 
     @classmethod
     def from_mapping(cls, data, today: datetime.date | None = None) -> "AnalysisFilter":
@@ -105,15 +112,18 @@ class AnalysisFilter:
                 raise ValueError("expected") from exc
             if not 0 <= expected <= 1:
                 raise ValueError("expected")
+        top = as_int("top")
+        if top is not None and not 1 <= top <= MIX_TOP_MAX:
+            raise ValueError("top")
         return cls(date_from=date_from, date_to=date_to, territory=as_int("territory"), manager=as_int("manager"),
                    kind=kind, klass=(data.get("klass") or "").strip(), customer=as_int("customer"),
-                   by=(data.get("by") or "").strip(), expected=expected)
+                   by=(data.get("by") or "").strip(), expected=expected, top=top)
 
     def query(self) -> dict:
         values = {"date_from": self.date_from.isoformat(), "date_to": self.date_to.isoformat(),
                   "territory": self.territory, "manager": self.manager, "kind": self.kind, "klass": self.klass,
                   "customer": self.customer, "by": self.by,
-                  "expected": None if self.expected is None else str(self.expected * 100)}
+                  "expected": None if self.expected is None else str(self.expected * 100), "top": self.top}
         return {k: v for k, v in values.items() if v not in (None, "")}
 
 
@@ -154,7 +164,11 @@ def goods_lines(user, flt: AnalysisFilter):
 class Column:
     key: str
     title: str
-    type: str = "text"  # text, int, qty, money, ratio (fraction shown as %), number (plain ratio)
+    type: str = "text"  # text, int, qty, money, ratio (fraction shown as %), number (plain ratio),
+    #                     points (a difference of fractions, shown in percentage points)
+    page: bool = True  # shown as a column of the page's table (always in the export and the API)
+    sub: str = ""  # the key of another column shown small under this one on the page
+    drill: str = ""  # the row key of a customer id: the page links the cell to this report for that customer
 
 
 @dataclass
@@ -166,6 +180,8 @@ class Report:
     totals: dict = field(default_factory=dict)
     chart: dict = field(default_factory=dict)
     note: str = ""
+    chart_height: int = 320
+    customer: dict | None = None  # the one customer the report is about: {id, code, name}
 
 
 def _num(value) -> float | None:
@@ -451,8 +467,154 @@ def cross(user, flt: AnalysisFilter) -> Report:
                "contribution ratio = cross ratio × share of sales."))
 
 
+# 4.3 Each customer's product mix -----------------------------------------------------------------------------
+
+def visible_customer(user, pk: int) -> Customer:
+    """The customer, if user may see it (user None: the system sees all); raises Customer.DoesNotExist."""
+    if user is not None and scope_of(user) is None:
+        raise Customer.DoesNotExist
+    return Customer.objects.filter(Q() if user is None else customer_q(user)).get(pk=pk)
+
+
+def _product_title(code: str | None, name: str | None) -> str:
+    return " ".join(t for t in (code, name) if t)
+
+
+def _mix_chart(bars: list[tuple[str, dict]], keys: list, titles: dict) -> dict:
+    """A 100 % stacked horizontal bar per (label, {key: share}), one series per key, first bar at the top."""
+    return {
+        "tooltip": {"trigger": "axis", "axisPointer": {"type": "shadow"}},
+        "legend": {"bottom": 0, "type": "scroll"},
+        "grid": {"left": 10, "right": 30, "top": 10, "bottom": 40, "containLabel": True},
+        "xAxis": {"type": "value", "min": 0, "max": 100, "axisLabel": {"formatter": "{value} %"}},
+        "yAxis": {"type": "category", "inverse": True, "data": [label for label, _s in bars],
+                  "axisLabel": {"width": 160, "overflow": "truncate"}},
+        "series": [{"name": titles[k], "type": "bar", "stack": "mix", "barMaxWidth": 28,
+                    **({"itemStyle": {"color": "#adb5bd"}} if k == OTHER else {}),  # the rest: grey
+                    "data": [None if shares.get(k) is None else round(float(shares[k] * 100), 2)
+                             for _label, shares in bars]} for k in keys],
+    }
+
+
+def mix(user, flt: AnalysisFilter) -> Report:
+    """Customers × the top N products by sales in the filters: each product's share of the customer's sales and
+    the gap to the same share among all customers in the filters (the user's scope). With flt.customer: that
+    customer's product rows (customer_mix)."""
+    if flt.customer:
+        return customer_mix(user, flt)
+    lines = goods_lines(user, flt)
+    company: dict = {}
+    titles: dict = {OTHER: _("Other / no product")}
+    for p in _product_sales(user, flt):
+        company[p["key"]] = p["sales"]
+        if p["key"] is not None:
+            titles[p["key"]] = _product_title(p["code"], p["name"])
+    top = rules.top_keys({k: v for k, v in company.items() if k is not None}, flt.top or MIX_TOP)
+    keys = [*top, OTHER]
+    company_mix = rules.mix(rules.bucket(company, top, OTHER))
+    # One row per customer: the total and a conditional sum per top product; "other" is the rest.
+    grouped = (lines.values("customer_id", "customer__code", "customer__name", "customer__is_active")
+               .annotate(sales=Sum("amount"), **{f"p{k}": Sum("amount", filter=Q(product_id=k)) for k in top})
+               .order_by())
+    rows, shown_active = [], 0
+    for g in grouped:
+        total = money(g["sales"])
+        if total <= 0:
+            continue
+        shown_active += bool(g["customer__is_active"])
+        amounts = {k: money(g[f"p{k}"]) for k in top}
+        amounts[OTHER] = total - sum(amounts.values(), ZERO)
+        shares = rules.mix(amounts)
+        row = {"customer_id": g["customer_id"], "code": g["customer__code"], "name": g["customer__name"],
+               "sales": total}
+        for k in keys:
+            row[f"share_{k}"] = shares[k]
+            row[f"gap_{k}"] = rules.share_gap(shares[k], company_mix[k])
+        rows.append(row)
+    rows.sort(key=lambda r: (-r["sales"], r["code"]))
+    without_sales = Customer.objects.filter(customer_filter(user, flt), is_active=True).count() - shown_active
+    total = sum(company.values(), ZERO)
+    columns = [Column("code", _("Code")), Column("name", _("Customer"), drill="customer_id"),
+               Column("sales", _("Sales"), "money")]
+    for k in keys:
+        columns += [Column(f"share_{k}", titles[k], "ratio", sub=f"gap_{k}"),
+                    Column(f"gap_{k}", _("%(product)s: gap (percentage points)") % {"product": titles[k]}, "points",
+                           page=False)]
+    totals = {"sales": total, **{f"share_{k}": company_mix[k] for k in keys}}
+    charted = rows[:MIX_CHART_CUSTOMERS]
+    chart = _mix_chart([(r["name"], {k: r[f"share_{k}"] for k in keys}) for r in charted], keys, titles)
+    note = _("Each cell: the product's share of the customer's sales in the period, and under it the gap to the "
+             "share among all customers in these filters, in percentage points (negative: the customer buys less "
+             "of it than the others). The total row is the mix of all these customers. Products outside the top "
+             "%(top)d and lines without a product are under “Other / no product”.") % {"top": len(top) or (
+                 flt.top or MIX_TOP)}
+    if without_sales > 0:
+        note += " " + ngettext(
+            "%(count)d customer in these filters had no sales in the period and is not shown.",
+            "%(count)d customers in these filters had no sales in the period and are not shown.",
+            without_sales) % {"count": without_sales}
+    return Report("mix", _("Customer product mix"), columns, rows, totals, chart, note,
+                  chart_height=max(320, 30 * len(charted) + 80))
+
+
+def customer_mix(user, flt: AnalysisFilter) -> Report:
+    """One customer's sales per product in the period (quantity, gross profit, share) against the share of the
+    product among all customers in the same filters; products the customer did not buy are listed with a
+    share of 0 (the cross-selling gaps). Raises Customer.DoesNotExist when the user may not see the customer."""
+    customer = visible_customer(user, flt.customer)
+    mine = Q(customer_id=customer.pk)
+    grouped = (goods_lines(user, dataclasses.replace(flt, customer=None))
+               .values("product_id", "product__code", "product__name")
+               .annotate(company=Sum("amount"), sales=Sum("amount", filter=mine),
+                         quantity=Sum("quantity", filter=mine), cost=Sum("cost", filter=mine))
+               .order_by())
+    items = {}
+    for g in grouped:
+        items[g["product_id"]] = {
+            "key": g["product_id"], "code": g["product__code"] or "",
+            "name": g["product__name"] or _("Other / no product"), "company": money(g["company"]),
+            "sales": money(g["sales"]), "cost": money(g["cost"]), "quantity": Decimal(str(g["quantity"] or 0))}
+    own = rules.mix({k: i["sales"] for k, i in items.items()})
+    company = rules.mix({k: i["company"] for k, i in items.items()})
+    rows = []
+    for k, i in items.items():
+        if i["sales"] == 0 and i["company"] == 0:
+            continue
+        rows.append({"code": i["code"], "name": i["name"], "quantity": i["quantity"], "sales": i["sales"],
+                     "profit": rules.gross_profit(i["sales"], i["cost"]), "share": own[k],
+                     "company_share": company[k], "gap": rules.share_gap(own[k], company[k]), "_key": k,
+                     "_company": i["company"]})
+    rows.sort(key=lambda r: (r["_key"] is None, -r["sales"], -r["_company"], r["code"]))
+    sales = sum((r["sales"] for r in rows), ZERO)
+    company_total = sum((r["_company"] for r in rows), ZERO)
+    top = rules.top_keys({r["_key"]: r["_company"] for r in rows if r["_key"] is not None}, flt.top or MIX_TOP)
+    keys = [*top, OTHER]
+    titles = {r["_key"]: _product_title(r["code"], r["name"]) for r in rows}
+    titles[OTHER] = _("Other / no product")
+    bars = [(customer.name, rules.mix(rules.bucket({r["_key"]: r["sales"] for r in rows}, top, OTHER))),
+            (_("All customers in these filters"),
+             rules.mix(rules.bucket({r["_key"]: r["_company"] for r in rows}, top, OTHER)))]
+    note = _("Share: the product's share of this customer's sales in the period; share of all customers: the "
+             "same among all customers in these filters; gap = share − share of all customers, in percentage "
+             "points. Products the customer did not buy show a share of 0: the largest negative gaps are the "
+             "cross-selling opportunities.")
+    if sales <= 0:
+        note += " " + _("This customer had no sales in the period.")
+    return Report(
+        "mix", _("Product mix of %(customer)s") % {"customer": customer.name},
+        [Column("code", _("Product code")), Column("name", _("Product")), Column("quantity", _("Quantity"), "qty"),
+         Column("sales", _("Sales"), "money"), Column("profit", _("Gross profit"), "money"),
+         Column("share", _("Share of the customer's sales"), "ratio"),
+         Column("company_share", _("Share among all customers"), "ratio"),
+         Column("gap", _("Gap (percentage points)"), "points")],
+        rows, {"sales": sales, "profit": sum((r["profit"] for r in rows), ZERO),
+               "share": rules.share(sales, sales), "company_share": rules.share(company_total, company_total)},
+        _mix_chart(bars, keys, titles), note, chart_height=200,
+        customer={"id": customer.pk, "code": customer.code, "name": customer.name})
+
+
 BUILDERS = {"composition": composition, "transactions": transactions, "products": products, "margin": margin,
-            "cross": cross, "turnover": turnover}
+            "cross": cross, "turnover": turnover, "mix": mix}
 
 
 def build(name: str, user, flt: AnalysisFilter) -> Report:

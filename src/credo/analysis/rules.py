@@ -8,8 +8,12 @@ average_stock     (opening + closing) / 2; one missing → the other; both missi
 turnover          sales / average stock (money terms), None when the average stock is 0 or unknown
 cross_ratio       交叉比率 = gross margin rate × turnover rate (None when either is unknown)
 contribution      贡献比率 = cross ratio × share of sales (None when either is unknown)
+top_keys          the n keys with the largest positive amounts (the columns of the product-mix table)
+bucket            amounts of the kept keys, the rest summed under one "other" key
+mix               each key's share of the amounts' total (a customer's product mix)
 """
 
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -115,3 +119,24 @@ def contribution_ratio(cross: Decimal | None, sales_share: Decimal | None) -> De
     if cross is None or sales_share is None:
         return None
     return ratio(cross * sales_share)
+
+
+def top_keys(amounts: Mapping, n: int) -> list:
+    """The n keys with the largest amounts, largest first (ties by key as text); amounts ≤ 0 never count."""
+    ordered = sorted(((k, Decimal(v or 0)) for k, v in amounts.items()), key=lambda kv: (-kv[1], str(kv[0])))
+    return [k for k, v in ordered if v > 0][:max(n, 0)]
+
+
+def bucket(amounts: Mapping, keep: Iterable, other: Hashable) -> dict:
+    """The amounts of the keys in keep (0 when absent), in keep's order, then the rest summed under other."""
+    keep = list(keep)
+    result = {k: Decimal(amounts.get(k) or 0) for k in keep}
+    kept = set(keep)
+    result[other] = sum((Decimal(v or 0) for k, v in amounts.items() if k not in kept), ZERO)
+    return result
+
+
+def mix(amounts: Mapping) -> dict:
+    """Each key's share of the total of amounts (None for all when the total is 0)."""
+    total = sum((Decimal(v or 0) for v in amounts.values()), ZERO)
+    return {k: share(v, total) for k, v in amounts.items()}

@@ -3,6 +3,7 @@ Reads only through queries.py; writes through services.py."""
 
 import json
 import tempfile
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 from credo.core.models import Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import OWN, assignable_managers, customer_q, scope_of
-from credo.customers.models import CustomerKind
+from credo.customers.models import Customer, CustomerKind
 from credo.customers.views import _add_errors
 
 from . import queries, services
@@ -46,7 +47,35 @@ def _by_choices(name):
 def report_titles():
     return [("composition", _("Customer composition")), ("transactions", _("Transactions")),
             ("products", _("Product composition")), ("margin", _("Gross margin")),
-            ("cross", _("Cross and contribution ratios")), ("turnover", _("Turnover at dealers"))]
+            ("cross", _("Cross and contribution ratios")), ("turnover", _("Turnover at dealers")),
+            ("mix", _("Customer product mix"))]
+
+
+def _build(name, user, flt):
+    try:
+        return queries.build(name, user, flt)
+    except Customer.DoesNotExist as exc:  # a customer the user may not see (or none): as if it did not exist
+        raise Http404 from exc
+
+
+def _cells(result, flt, row):
+    """The page's cells of one row: text, numeric?, a drill-down link, and a small second figure under it."""
+    types = {c.key: c.type for c in result.columns}
+    cells = []
+    for c in result.columns:
+        if not c.page:
+            continue
+        cell = {"text": as_display(row.get(c.key), c.type), "num": c.type != "text", "link": "", "sub": "",
+                "negative": False}
+        if c.drill and row.get(c.drill):
+            cell["link"] = "?" + urlencode({**flt.query(), "customer": row[c.drill]})
+        if c.sub:
+            value = row.get(c.sub)
+            if value is not None:
+                cell["sub"] = as_display(value, types.get(c.sub, "text"))
+                cell["negative"] = value < 0
+        cells.append(cell)
+    return cells
 
 
 @login_required
@@ -57,22 +86,23 @@ def report(request, name):
     flt, error = _filter(request)
     if error:
         return error
-    result = queries.build(name, request.user, flt)
-    rows = [[(as_display(row.get(c.key), c.type), c.type != "text") for c in result.columns]
-            for row in result.rows[:500]]
+    result = _build(name, request.user, flt)
+    rows = [_cells(result, flt, row) for row in result.rows[:500]]
+    columns = [c for c in result.columns if c.page]
     totals = [(as_display(result.totals.get(c.key), c.type) if c.key in result.totals else "", c.type != "text")
-              for c in result.columns]
+              for c in columns]
     if result.totals:
         totals[0] = (_("Total"), False)
     managers = []
     if scope_of(request.user) != OWN:
         managers = assignable_managers(request.user).select_related("profile").order_by("username")
     return render(request, "analysis/report.html", {
-        "name": name, "report": result, "filter": flt, "rows": rows, "totals": totals if result.totals else None,
+        "name": name, "report": result, "columns": columns, "filter": flt, "rows": rows, "totals": totals if result.totals else None,
         "truncated": len(result.rows) > 500, "chart_json": json.dumps(result.chart, ensure_ascii=False),
         "by_choices": _by_choices(name), "reports": report_titles(), "territories": Territory.objects.order_by("code"),
         "managers": managers, "kinds": CustomerKind.choices, "with_classes": queries.class_provider() is not None,
-        "export_query": "&".join(f"{k}={v}" for k, v in flt.query().items()),
+        "export_query": urlencode(flt.query()),
+        "all_customers_query": urlencode({k: v for k, v in flt.query().items() if k != "customer"}),
     })
 
 
@@ -85,7 +115,7 @@ def export(request, name):
     flt, error = _filter(request)
     if error:
         return error
-    result = queries.build(name, request.user, flt)
+    result = _build(name, request.user, flt)
     tmp = tempfile.TemporaryFile()
     write_report_xlsx(tmp, result, flt).close()
     tmp.seek(0)
