@@ -6,8 +6,14 @@ from django.utils import timezone
 
 from credo.collection.models import CollectionCase
 from credo.sales import services as ledger
+from credo.visits import rules
 
 MONTH = datetime.date(2026, 12, 1)
+
+
+def gm_due(customer, month=MONTH) -> int:
+    """1 when the customer's annual GM/VP visit (class A, the executive) falls in the month (its slot)."""
+    return int(rules.interval_due(12, month, customer.pk))
 
 
 @pytest.fixture

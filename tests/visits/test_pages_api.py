@@ -82,11 +82,12 @@ def test_compliance_figures(world):
     services.record_result(world.sales_east2, rows[0], status="done", done_date=TODAY)
     services.record_result(world.sales_east2, rows[1], status="missed")
     services.record_visit(world.sales_east2, world.east2_customer, done_date=TODAY, purpose="service")
+    services.record_visit(world.sales_east2, world.east2_customer, kind="mail", done_date=TODAY)  # no policy row
     figures = queries.compliance(world.manager_east, NOVEMBER, NOVEMBER)
     east2 = [r for r in figures if r["person"] == "sales_east2"]
     assert east2 == [{"month": NOVEMBER.strftime("%Y-%m"), "person_id": world.sales_east2.pk, "person": "sales_east2",
                       "customer_class": "C", "planned": 2, "done": 1, "missed": 1, "actual": 2,
-                      "rate_pct": queries.rules.compliance_pct(1, 2)}]
+                      "mail": 1, "rate_pct": queries.rules.compliance_pct(1, 2)}]
     assert {r["person"] for r in figures} <= {"sales_east", "sales_east2", "manager_east"}
     totals = queries.compliance_by_person(figures)
     assert [t["rate_pct"] for t in totals if t["person"] == "sales_east2"] == [queries.rules.compliance_pct(1, 2)]

@@ -10,7 +10,7 @@ from credo.core.models import AuditEntry
 from credo.visits.models import Purpose, Status, Visit, VisitPolicy
 from credo.visits.planning import generate_plan
 
-from .conftest import MONTH
+from .conftest import MONTH, gm_due
 
 
 def run(*args):
@@ -29,9 +29,11 @@ def test_policy_defaults_are_seeded(db):
 def test_plan_counts_per_class_and_person(planned_world):
     w = planned_world
     result = generate_plan(MONTH)
-    # A: 3 visits + 3 calls by sales_east, 1 visit by manager_east; C: 1 + 1 each for E002 and N001.
-    assert (result.visits, result.calls, result.collection_visits) == (6, 5, 2)
-    assert result.by_class == {"A": 7, "C": 6}
+    # A: 3 visits + 3 calls by sales_east, 1 visit by manager_east (+ the executive's annual visit when December
+    # is E001's slot); C: 1 + 1 each for E002 and N001.
+    gm = gm_due(w.east_customer)
+    assert (result.visits, result.calls, result.collection_visits) == (6 + gm, 5, 2)
+    assert result.by_class == {"A": 7 + gm, "C": 6} and result.level_follow_ups == 1 + gm
     e001 = Visit.objects.filter(customer=w.east_customer)
     assert e001.filter(person=w.sales_east, kind="visit").count() == 3
     assert e001.filter(person=w.sales_east, kind="call").count() == 3
@@ -64,7 +66,7 @@ def test_regenerating_does_not_duplicate_and_keeps_recorded_rows(planned_world):
     w.east_customer.importance = "general"
     w.east_customer.save(update_fields=["importance"])
     third = generate_plan(MONTH)
-    assert third.removed == 5  # visits 2 and 3, calls 2 and 3, the manager's visit
+    assert third.removed == 5 + gm_due(w.east_customer)  # visits 2 and 3, calls 2 and 3, the manager's (and GM's)
     assert Visit.objects.filter(pk=first.pk, status=Status.DONE).exists()
 
 
@@ -79,10 +81,11 @@ def test_every_planned_visit_has_a_stop_on_its_day_route(world):
 
 
 def test_command_json_text_and_audit(planned_world):
+    gm = gm_due(planned_world.east_customer)
     data = json.loads(run("--month", "2026-12", "--format", "json"))
-    assert data["month"] == "2026-12" and data["visits"] == 6 and data["created"] == 13
+    assert data["month"] == "2026-12" and data["visits"] == 6 + gm and data["created"] == 13 + gm
     text = run("--month", "2026-12", "--user", "manager_east")
-    assert "visit plan 2026-12" in text and "created 0" in text and "unchanged 13" in text
+    assert "visit plan 2026-12" in text and "created 0" in text and f"unchanged {13 + gm}" in text
     assert AuditEntry.objects.filter(object_type="visits.plan", object_id="2026-12").count() == 2
 
 

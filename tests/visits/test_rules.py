@@ -53,3 +53,88 @@ def test_parse_month_and_compliance_pct():
     assert rules.parse_month("2026-12") == datetime.date(2026, 12, 1)
     assert rules.parse_month("2026-13") is None and rules.parse_month("12-2026") is None
     assert rules.compliance_pct(2, 3) == D("66.7") and rules.compliance_pct(1, 0) is None
+
+
+@pytest.mark.parametrize("rate, interval", [
+    (D("0"), None), (D("1"), None), (D("3"), None), (D("0.5"), 2), (D("0.333"), 3), (D("0.167"), 6),
+    (D("0.083"), 12), (D("0.9"), 1),
+])
+def test_interval_months_of_a_rate(rate, interval):
+    assert rules.interval_months(rate) == interval
+
+
+def _months(start, n):
+    return [rules.add_months(start, i) for i in range(n)]
+
+
+@pytest.mark.parametrize("rate, customer_id, expected_months", [
+    # once a year: the slot is customer id mod 12 (month index = year * 12 + month - 1; 2026-01 is 24312 ≡ 0)
+    (D("0.083"), 0, [1]), (D("0.083"), 5, [6]), (D("0.083"), 12 * 7 + 11, [12]),
+    # once per half year: two months six apart
+    (D("0.167"), 1, [2, 8]), (D("0.167"), 6, [1, 7]),
+    # once per 2 months / 3 months
+    (D("0.5"), 1, [2, 4, 6, 8, 10, 12]), (D("0.333"), 2, [3, 6, 9, 12]),
+])
+def test_fractional_rates_fall_in_the_customers_slot_months(rate, customer_id, expected_months):
+    year = _months(datetime.date(2026, 1, 1), 12)
+    assert [m.month for m in year if rules.planned_contacts(rate, m, customer_id)] == expected_months
+    assert all(rules.planned_contacts(rate, m, customer_id) in (0, 1) for m in year)
+
+
+def test_whole_rates_are_planned_every_month():
+    for m in _months(datetime.date(2026, 1, 1), 12):
+        assert rules.planned_contacts(D("3"), m, 7) == 3 and rules.planned_contacts(D("1"), m, 7) == 1
+
+
+@pytest.mark.parametrize("rate", [D("0.083"), D("0.167"), D("0.333"), D("0.5")])
+def test_fractional_rates_spread_evenly_over_the_months(rate):
+    """120 customers with consecutive ids: every month carries the same load."""
+    interval = rules.interval_months(rate)
+    loads = [sum(rules.planned_contacts(rate, m, pk) for pk in range(1000, 1120))
+             for m in _months(datetime.date(2026, 1, 1), 24)]
+    assert set(loads) == {120 // interval}
+
+
+@pytest.mark.parametrize("last_done, planned", [
+    (None, 1),
+    (datetime.date(2026, 12, 3), 0),    # done this month already
+    (datetime.date(2026, 1, 1), 0),     # done at the start of the year ending with this month
+    (datetime.date(2025, 12, 31), 1),   # done more than a year ago
+])
+def test_annual_contact_skipped_when_done_within_the_interval(last_done, planned):
+    december = datetime.date(2026, 12, 1)
+    customer_id = 11  # slot: December
+    assert rules.planned_contacts(D("0.083"), december, customer_id, last_done) == planned
+
+
+def test_last_done_does_not_suppress_whole_rates():
+    assert rules.planned_contacts(D("1"), datetime.date(2026, 12, 1), 3, datetime.date(2026, 12, 2)) == 1
+
+
+@pytest.mark.parametrize("holders, customer_id, expected", [
+    ([], 5, None), ([9], 5, 9), ([9, 4], 5, 9), ([9, 4], 6, 4), ([4, 9], 6, 4),
+])
+def test_pick_holder_shares_customers_among_holders(holders, customer_id, expected):
+    assert rules.pick_holder(holders, customer_id) == expected
+
+
+@pytest.mark.parametrize("md, today, days, expected", [
+    ((1, 3), datetime.date(2026, 12, 25), 14, datetime.date(2027, 1, 3)),      # across the year end
+    ((12, 25), datetime.date(2026, 12, 25), 14, datetime.date(2026, 12, 25)),  # today
+    ((12, 24), datetime.date(2026, 12, 25), 14, None),                         # just passed
+    ((1, 8), datetime.date(2026, 12, 25), 14, None),                           # day 14 is outside
+    ((1, 7), datetime.date(2026, 12, 25), 14, datetime.date(2027, 1, 7)),      # day 13 is inside
+    ((2, 29), datetime.date(2027, 2, 20), 14, datetime.date(2027, 2, 28)),     # not a leap year: 28 Feb
+    ((2, 29), datetime.date(2028, 2, 20), 14, datetime.date(2028, 2, 29)),     # leap year
+    ((2, 29), datetime.date(2027, 3, 1), 14, None),
+])
+def test_next_occurrence_of_a_yearly_date(md, today, days, expected):
+    assert rules.next_occurrence(md[0], md[1], today, days) == expected
+
+
+def test_default_holidays_cover_two_years_with_the_lunar_dates():
+    holidays = {(name, d.year): d for name, d in rules.DEFAULT_HOLIDAYS}
+    assert holidays[("春节", 2026)] == datetime.date(2026, 2, 17) and holidays[("春节", 2027)] == datetime.date(2027, 2, 6)
+    assert holidays[("中秋节", 2026)] == datetime.date(2026, 9, 25) and holidays[("中秋节", 2027)] == datetime.date(2027, 9, 15)
+    assert holidays[("端午节", 2026)] == datetime.date(2026, 6, 19) and holidays[("端午节", 2027)] == datetime.date(2027, 6, 9)
+    assert holidays[("元宵节", 2026)] == datetime.date(2026, 3, 3)

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -69,8 +70,11 @@ def test_scope_and_permissions(planned_world, planned):
         services.record_result(w.sales_east2, planned, status="missed")  # not their customer
     with pytest.raises(PermissionDenied):
         services.record_result(w.manager_north, planned, status="missed")  # not their team
+    nobody = get_user_model().objects.create_user("no_role")
     with pytest.raises(PermissionDenied):
-        services.record_visit(w.executive, w.east_customer, done_date=TODAY)  # role may not record
+        services.record_visit(nobody, w.east_customer, done_date=TODAY)  # no role: may not record
+    gm = services.record_visit(w.executive, w.east_customer, done_date=TODAY)  # a GM/VP visit
+    assert gm.rank == "executive" and gm.is_level_follow_up
     services.record_result(w.manager_east, planned, status="done", done_date=TODAY)  # the team's manager may
 
 

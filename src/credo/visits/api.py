@@ -1,4 +1,5 @@
-"""REST endpoints of the visits app, scoped like the pages: the plan, recording a result, compliance."""
+"""REST endpoints of the visits app, scoped like the pages: the plan, recording a result or an unplanned visit,
+call or mail, caring reminders and recording a caring contact, compliance."""
 
 import datetime
 from decimal import Decimal
@@ -24,6 +25,8 @@ class VisitOut(Schema):
     person: str
     kind: str
     purpose: str
+    rank: str
+    level_follow_up: bool
     status: str
     customer_class: str
     planned_date: datetime.date | None
@@ -56,7 +59,7 @@ class RecordIn(ResultIn):
 def _out(v) -> dict:
     return {"id": v.pk, "customer_id": v.customer_id, "customer_code": v.customer.code,
             "customer_name": v.customer.name, "person": v.person.username, "kind": v.kind, "purpose": v.purpose,
-            "status": v.status, "customer_class": v.customer_class, "planned_date": v.planned_date,
+            "rank": v.rank, "level_follow_up": v.is_level_follow_up, "status": v.status, "customer_class": v.customer_class, "planned_date": v.planned_date,
             "done_date": v.done_date, "route_order": v.route_order, "outcome": v.outcome,
             "next_step": v.next_step, "next_step_date": v.next_step_date,
             "contact_ids": sorted(c.pk for c in v.contacts.all())}
@@ -99,6 +102,48 @@ def record_visit(request, customer_id: int, payload: RecordIn):
                                   done_date=payload.done_date, outcome=payload.outcome, next_step=payload.next_step,
                                   next_step_date=payload.next_step_date, contact_ids=payload.contact_ids,
                                   latitude=payload.latitude, longitude=payload.longitude)
+    return Status(201, _out(visit))
+
+
+class CaringReminderOut(Schema):
+    key: str
+    date: datetime.date
+    days_until: int
+    occasion: str
+    text: str
+    customer_id: int
+    customer_name: str
+    contact_id: int | None
+    contact_name: str
+    holiday: str
+    years: int | None
+    done: bool
+
+
+class CaringIn(Schema):
+    key: str
+    kind: str = "call"
+    outcome: str = ""
+
+
+@router.get("/caring", response=list[CaringReminderOut],
+            summary="Caring reminders (birthdays, anniversaries, holidays) for my customers in the next days")
+def caring(request, days: int = rules.CARING_DAYS):
+    _require(request, "visits.view")
+    return queries.caring_reminders(request.user, timezone.localdate(), max(1, min(days, 366)))
+
+
+@router.post("/caring", response={201: VisitOut}, summary="Record the caring contact of a reminder")
+def caring_record(request, payload: CaringIn, days: int = rules.CARING_DAYS):
+    _require(request, "visits.record")
+    today = timezone.localdate()
+    reminder = next((r for r in queries.caring_reminders(request.user, today, max(1, min(days, 366)))
+                     if r["key"] == payload.key), None)
+    if reminder is None:
+        raise Http404
+    customer = get_customer_for_user(request.user, reminder["customer_id"])
+    visit = services.record_caring(request.user, customer, occasion=reminder["text"], kind=payload.kind,
+                                   contact_id=reminder["contact_id"], key=reminder["key"], outcome=payload.outcome, today=today)
     return Status(201, _out(visit))
 
 

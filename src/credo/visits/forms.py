@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from credo.customers.forms import DateInput, StyledMixin
 
-from .models import Purpose, Status
+from .models import Kind, Purpose, Status
 
 
 class _Styled(StyledMixin, forms.Form):
@@ -42,6 +42,19 @@ class ResultForm(_Styled):
         for name in ("status", "contacts"):
             if name in self.fields:
                 self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class RecordForm(ResultForm):
+    """A contact that was not planned: visit, phone call (电话追踪) or mail (邮件追踪), any purpose incl. caring."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Kind.choices)
+    field_order = ["kind", "done_date", "purpose", "contacts", "outcome", "next_step", "next_step_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["status"]
+        self.fields["done_date"].required = False
+        self.order_fields(self.field_order)
 
 
 class PolicyForm(_Styled):

@@ -12,8 +12,12 @@ from . import rules
 
 
 class Kind(models.TextChoices):
+    """How the contact was made (追踪服务): visit (走访/巡视), phone (电话追踪), mail or e-mail (邮件追踪).
+    The policy table plans visits and calls only."""
+
     VISIT = rules.VISIT, _("Visit")
     CALL = rules.CALL, _("Phone call")
+    MAIL = rules.MAIL, _("Mail or e-mail")
 
 
 class PolicyRole(models.TextChoices):
@@ -35,7 +39,7 @@ class VisitPolicy(models.Model):
 
     customer_class = models.CharField(_("customer class"), max_length=1, choices=CustomerClass.choices)
     role = models.CharField(_("role"), max_length=20, choices=PolicyRole.choices)
-    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=5, choices=Kind.choices[:2])
     minimum_per_month = models.DecimalField(_("minimum per month"), max_digits=6, decimal_places=3, default=0)
     target_per_month = models.DecimalField(_("target per month"), max_digits=6, decimal_places=3, default=0)
     note = models.CharField(_("note"), max_length=200, blank=True)
@@ -62,6 +66,7 @@ class Purpose(models.TextChoices):
     CREDIT = "credit", _("Credit investigation")
     RELATIONSHIP = "relationship", _("Relationship")
     INSPECTION = "inspection", _("Inspection (listen, advise, help)")
+    CARING = rules.CARING, _("Caring (greetings on a birthday, holiday or anniversary)")
 
 
 class Status(models.TextChoices):
@@ -87,6 +92,11 @@ class Visit(TimeStamped):
     sequence = models.PositiveSmallIntegerField(_("number in the month"), null=True, blank=True)
     route_order = models.PositiveSmallIntegerField(_("stop on the day's route"), null=True, blank=True)
     customer_class = models.CharField(_("customer class"), max_length=1, blank=True)
+    rank = models.CharField(_("rank"), max_length=20, choices=PolicyRole.choices, default=PolicyRole.SALESPERSON,
+                            help_text=_("In which rank of the visit policy the person made the contact; above "
+                                        "salesperson it is a level follow-up (水平追踪)."))
+    occasion = models.CharField(_("occasion"), max_length=40, blank=True,
+                                help_text="the caring reminder (queries.caring_reminders key) a greeting answered")
     contacts = models.ManyToManyField(Contact, blank=True, related_name="visits", verbose_name=_("contacts met"))
     outcome = models.TextField(_("outcome"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
@@ -115,3 +125,47 @@ class Visit(TimeStamped):
     def __str__(self):
         when = self.done_date or self.planned_date
         return f"{self.get_kind_display()} {self.customer_id} {when}"
+
+    @property
+    def is_level_follow_up(self) -> bool:
+        """水平追踪: made by a business manager, marketing director or GM/VP."""
+        return self.rank in rules.LEVEL_RANKS
+
+
+class RankHolder(models.Model):
+    """Who holds a senior rank of the visit policy that no role names: the marketing director(s), and the
+    general manager / VPs when not every user with the executive role should visit (with no GM/VP row here,
+    every active executive shares the GM/VP visits). Business managers are the teams' managers."""
+
+    class Rank(models.TextChoices):
+        MARKETING_DIRECTOR = rules.MARKETING_DIRECTOR, _("Marketing director")
+        EXECUTIVE = rules.EXECUTIVE, _("General manager / VP")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="visit_rank",
+                                verbose_name=_("user"))
+    rank = models.CharField(_("rank"), max_length=20, choices=Rank.choices)
+
+    class Meta:
+        ordering = ["rank", "user__username"]
+        verbose_name = _("senior rank holder")
+        verbose_name_plural = _("senior rank holders")
+
+    def __str__(self):
+        return f"{self.user} {self.get_rank_display()}"
+
+
+class Holiday(models.Model):
+    """A holiday on which account managers greet their customers (温情追踪). One row per holiday and year,
+    since the lunar holidays (春节, 中秋…) move; edited in the admin."""
+
+    name = models.CharField(_("name"), max_length=50)
+    date = models.DateField(_("date"))
+
+    class Meta:
+        ordering = ["date", "name"]
+        verbose_name = _("holiday")
+        verbose_name_plural = _("holidays")
+        constraints = [models.UniqueConstraint(fields=["name", "date"], name="visit_holiday_unique")]
+
+    def __str__(self):
+        return f"{self.name} {self.date:%Y-%m-%d}"

@@ -2,11 +2,16 @@
 
 For each active customer with an account manager:
 - the account manager gets the salesperson rows of the policy for the customer's class (visits and calls);
-- the manager of the account manager's team gets the business-manager rows (visits);
+- the manager of the account manager's team gets the business-manager rows;
+- the marketing director(s) (RankHolder rows) and the general manager / VPs (RankHolder rows, or every active
+  user with the executive role when none is listed) get their rows for the customers of the class they may
+  see; several holders of a rank share the customers, each customer going to one of them (rules.pick_holder);
 - a customer with a live collection case, or with an open invoice due in the month, gets a collection visit
   by the account manager on the (first working day on or after the) due date.
-The marketing-director and GM/VP rows of the policy are kept for reference and compliance, but nobody holds
-those roles in the system, so they are not planned.
+Rates of one a month or more are counted per month. Rates below one ("once per half year", "once a year") are
+planned once per interval in the customer's slot month (customer id mod interval, so each month carries an even
+share), and not at all when a contact of that rank and kind was already done in the interval ending with the
+month (rules.planned_contacts). Rows above the salesperson are level follow-ups (水平追踪, Visit.rank).
 
 Dates: each person's customers are sorted by territory, route, stop on the route and address, and the k-th
 of a customer's n contacts falls in the k-th of n equal windows of the month's working days at the
@@ -23,16 +28,19 @@ import datetime
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 
 from credo.core import audit
 from credo.core.models import AuditEntry, Profile
+from credo.core.roles import Role
+from credo.core.scopes import ALL, customer_q, scope_of
 from credo.customers.models import Customer
 
 from . import rules
 from .classes import classes_for
-from .models import Purpose, Status, Visit, VisitPolicy
+from .models import Purpose, RankHolder, Status, Visit, VisitPolicy
 
 BATCH = 2000
 
@@ -45,6 +53,7 @@ class PlanResult:
     visits: int = 0
     calls: int = 0
     collection_visits: int = 0
+    level_follow_ups: int = 0
     created: int = 0
     moved: int = 0
     unchanged: int = 0
@@ -81,29 +90,33 @@ def _collection_dates(customer_ids: set[int], month: datetime.date, days: list[d
 
 
 def build_plan(month: datetime.date, customers: list[dict], classes: dict, rates: dict, team_manager: dict,
-               collection: dict) -> list[dict]:
-    """The plan rows (dicts with customer, person, kind, purpose, sequence, planned_date, route_order, class).
+               collection: dict, senior: dict | None = None, last_done: dict | None = None) -> list[dict]:
+    """The plan rows (dicts with customer, person, kind, purpose, rank, sequence, planned_date, route_order,
+    class).
 
     Pure apart from its arguments; customers are dicts with pk, account_manager_id, territory_code, route,
-    route_sequence, office_address, latitude, longitude.
+    route_sequence, office_address, latitude, longitude. senior is {rank: {customer id: person id}} for the
+    marketing-director and GM/VP rows; last_done is {(customer id, rank, kind): date of the last done contact}.
     """
+    senior = senior or {}
+    last_done = last_done or {}
     days = rules.working_days(month)
-    wanted: dict[int, list[tuple]] = defaultdict(list)  # person -> [(customer, kind, role, count)]
+    wanted: dict[int, list[tuple]] = defaultdict(list)  # person -> [(customer, kind, rank, count)]
     by_id = {c["pk"]: c for c in customers}
     for c in customers:
-        cls = classes.get(c["pk"], "C")
-        offset = c["pk"] % 12
+        pk = c["pk"]
+        cls = classes.get(pk, "C")
         owner = c["account_manager_id"]
-        for kind in (rules.VISIT, rules.CALL):
-            n = rules.contacts_in_month(rates.get((cls, rules.SALESPERSON, kind), 0), month, offset)
-            if n:
-                wanted[owner].append((c["pk"], kind, n))
-        boss = team_manager.get(owner)
-        if boss and boss != owner:
-            for kind in (rules.VISIT, rules.CALL):
-                n = rules.contacts_in_month(rates.get((cls, rules.SALES_MANAGER, kind), 0), month, offset)
+        persons = {rules.SALESPERSON: owner, rules.SALES_MANAGER: team_manager.get(owner),
+                   rules.MARKETING_DIRECTOR: senior.get(rules.MARKETING_DIRECTOR, {}).get(pk),
+                   rules.EXECUTIVE: senior.get(rules.EXECUTIVE, {}).get(pk)}
+        for rank, person in persons.items():
+            if person is None or (rank != rules.SALESPERSON and person == owner):
+                continue  # a senior holder who is the account manager visits in that role already
+            for kind in rules.POLICY_KINDS:
+                n = rules.planned_contacts(rates.get((cls, rank, kind), 0), month, pk, last_done.get((pk, rank, kind)))
                 if n:
-                    wanted[boss].append((c["pk"], kind, n))
+                    wanted[person].append((pk, kind, rank, n))
 
     def order_key(pk):
         c = by_id[pk]
@@ -111,19 +124,21 @@ def build_plan(month: datetime.date, customers: list[dict], classes: dict, rates
 
     rows = []
     for person, items in wanted.items():
-        ranked = sorted({pk for pk, _, _ in items}, key=order_key)
-        rank = {pk: i for i, pk in enumerate(ranked)}
-        for pk, kind, n in items:
-            position = rank[pk] * 1000 // max(1, len(ranked))
+        ranked = sorted({item[0] for item in items}, key=order_key)
+        place = {pk: i for i, pk in enumerate(ranked)}
+        for pk, kind, rank, n in items:
+            position = place[pk] * 1000 // max(1, len(ranked))
             for seq, day in enumerate(rules.spread(n, days, position), start=1):
-                rows.append({"customer": pk, "person": person, "kind": kind, "purpose": Purpose.SALES,
-                             "sequence": seq, "planned_date": day, "class": classes.get(pk, "C")})
+                rows.append({"customer": pk, "person": person, "kind": kind, "purpose": Purpose.SALES, "rank": rank,
+                             "sequence": rules.RANK_SEQUENCE_BASE[rank] + seq, "planned_date": day,
+                             "class": classes.get(pk, "C")})
     for pk, day in collection.items():
         c = by_id.get(pk)
         if c is None:
             continue
         rows.append({"customer": pk, "person": c["account_manager_id"], "kind": rules.VISIT,
-                     "purpose": Purpose.COLLECTION, "sequence": rules.COLLECTION_SEQUENCE, "planned_date": day,
+                     "purpose": Purpose.COLLECTION, "rank": rules.SALESPERSON,
+                     "sequence": rules.COLLECTION_SEQUENCE, "planned_date": day,
                      "class": classes.get(pk, "C")})
 
     # Day routes: each person's visits of a day, nearest neighbour where coordinates exist.
@@ -157,7 +172,10 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
     team_manager = dict(Profile.objects.filter(team__manager__isnull=False).values_list("user_id",
                                                                                         "team__manager_id"))
     collection = _collection_dates({c["pk"] for c in customers}, month, days)
-    rows = build_plan(month, customers, classes, policy_rates(), team_manager, collection)
+    rates = policy_rates()
+    senior = senior_assignment([c["pk"] for c in customers], senior_holders())
+    last_done = _last_done(month, rates, person_ids)
+    rows = build_plan(month, customers, classes, rates, team_manager, collection, senior, last_done)
 
     persons = sorted({r["person"] for r in rows})
     result.persons = len(persons)
@@ -168,6 +186,8 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
             result.visits += 1
         else:
             result.calls += 1
+        if r["rank"] in rules.LEVEL_RANKS:
+            result.level_follow_ups += 1
         result.by_class[r["class"]] = result.by_class.get(r["class"], 0) + 1
     result.by_class = dict(sorted(result.by_class.items()))
 
@@ -179,10 +199,11 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
         scope &= Q(customer__account_manager__in=list(person_ids))
     with transaction.atomic():
         existing = defaultdict(dict)
-        for pk, customer, person, kind, seq, status, day, order in (
+        for pk, customer, person, kind, seq, status, day, order, rank in (
                 Visit.objects.filter(scope).values_list("pk", "customer_id", "person_id", "kind", "sequence",
-                                                        "status", "planned_date", "route_order").iterator(5000)):
-            existing[person][(customer, kind, seq)] = (pk, status, day, order)
+                                                        "status", "planned_date", "route_order", "rank")
+                .iterator(5000)):
+            existing[person][(customer, kind, seq)] = (pk, status, day, order, rank)
         all_persons = sorted(set(persons) | set(existing))
         to_create, to_move, to_delete = [], [], []
         for done, person in enumerate(all_persons, start=1):
@@ -194,28 +215,82 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
                 old = have.get(key)
                 if old is None:
                     to_create.append(Visit(customer_id=r["customer"], person_id=person, kind=r["kind"],
-                                           purpose=r["purpose"], status=Status.PLANNED, plan_month=month,
+                                           purpose=r["purpose"], rank=r["rank"], status=Status.PLANNED,
+                                           plan_month=month,
                                            sequence=r["sequence"], planned_date=r["planned_date"],
                                            route_order=r.get("route_order"), customer_class=r["class"],
                                            recorded_by="plan"))
                 elif old[1] != Status.PLANNED:
                     result.kept_recorded += 1
-                elif (old[2], old[3]) != (r["planned_date"], r.get("route_order")):
+                elif (old[2], old[3], old[4]) != (r["planned_date"], r.get("route_order"), r["rank"]):
                     to_move.append(Visit(pk=old[0], planned_date=r["planned_date"], route_order=r.get("route_order"),
-                                         customer_class=r["class"]))
+                                         customer_class=r["class"], rank=r["rank"]))
                 else:
                     result.unchanged += 1
             to_delete.extend(v[0] for k, v in have.items() if k not in seen and v[1] == Status.PLANNED)
             if progress:
                 progress(done, len(all_persons))
         Visit.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
-        Visit.objects.bulk_update(to_move, ["planned_date", "route_order", "customer_class"], batch_size=BATCH)
+        Visit.objects.bulk_update(to_move, ["planned_date", "route_order", "customer_class", "rank"],
+                                  batch_size=BATCH)
         for start in range(0, len(to_delete), BATCH):
             Visit.objects.filter(pk__in=to_delete[start:start + BATCH]).delete()
         result.created, result.moved, result.removed = len(to_create), len(to_move), len(to_delete)
         audit.record(actor, AuditEntry.Action.CREATE, object_type="visits.plan", object_id=result.month,
                      object_repr=f"visit plan {result.month}", after=result.as_dict())
     return result
+
+
+def senior_holders() -> dict[str, list[int]]:
+    """{rank: [user ids]} of the marketing directors and GM/VPs (see the module docstring)."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for user_id, rank in RankHolder.objects.filter(user__is_active=True).values_list("user_id", "rank"):
+        holders[rank].append(user_id)
+    if not holders.get(rules.EXECUTIVE):
+        holders[rules.EXECUTIVE] = list(get_user_model().objects.filter(
+            is_active=True, profile__role=Role.EXECUTIVE).values_list("pk", flat=True))
+    return dict(holders)
+
+
+def senior_assignment(customer_ids: list[int], holders: dict[str, list[int]]) -> dict[str, dict[int, int]]:
+    """{rank: {customer id: holder}}: each customer goes to one holder of the rank among those who may see it
+    (a holder whose role sees every customer takes part for all; others only for their scope)."""
+    users = {u.pk: u for u in get_user_model().objects.filter(
+        pk__in=[u for us in holders.values() for u in us]).select_related("profile")}
+    visible: dict[int, set | None] = {}
+    for pk, user in users.items():
+        if scope_of(user) == ALL:
+            visible[pk] = None
+        else:
+            visible[pk] = set(Customer.objects.filter(customer_q(user)).values_list("pk", flat=True))
+    out: dict[str, dict[int, int]] = {}
+    for rank, members in holders.items():
+        members = [u for u in members if u in visible]
+        if not members:
+            continue
+        if all(visible[u] is None for u in members):
+            out[rank] = {pk: rules.pick_holder(members, pk) for pk in customer_ids}
+            continue
+        chosen = {}
+        for pk in customer_ids:
+            holder = rules.pick_holder([u for u in members if visible[u] is None or pk in visible[u]], pk)
+            if holder is not None:
+                chosen[pk] = holder
+        out[rank] = chosen
+    return out
+
+
+def _last_done(month: datetime.date, rates: dict, person_ids=None) -> dict[tuple, datetime.date]:
+    """{(customer, rank, kind): last done date} over the longest policy interval ending with the month."""
+    longest = max([rules.interval_months(r) or 1 for r in rates.values()] or [1])
+    end = rules.add_months(month, 1) - datetime.timedelta(days=1)
+    done = Visit.objects.filter(status=Status.DONE, kind__in=rules.POLICY_KINDS,
+                                done_date__gte=rules.interval_window_start(month, longest), done_date__lte=end)
+    if person_ids is not None:
+        done = done.filter(customer__account_manager__in=list(person_ids))
+    return {(c, rank, kind): last for c, rank, kind, last in (
+        done.values("customer_id", "rank", "kind").annotate(last=Max("done_date"))
+        .values_list("customer_id", "rank", "kind", "last").iterator(5000))}
 
 
 def _territory():

@@ -13,12 +13,21 @@ from decimal import ROUND_FLOOR, Decimal
 
 VISIT = "visit"
 CALL = "call"
+MAIL = "mail"  # 邮件追踪: a letter or e-mail; counts toward no policy row (the table has visits and calls)
+POLICY_KINDS = (VISIT, CALL)
+CARING = "caring"  # purpose of a 温情追踪 contact (greetings on a birthday, a holiday, an anniversary)
 
 SALESPERSON = "salesperson"
 SALES_MANAGER = "sales_manager"
 MARKETING_DIRECTOR = "marketing_director"
 EXECUTIVE = "executive"
 POLICY_ROLES = (SALESPERSON, SALES_MANAGER, MARKETING_DIRECTOR, EXECUTIVE)
+# 水平追踪: a contact made by a person of matching (senior) rank — every rank above the salesperson.
+LEVEL_RANKS = (SALES_MANAGER, MARKETING_DIRECTOR, EXECUTIVE)
+# Planned rows are keyed by (customer, person, kind, month, sequence); a senior rank's sequences start here so
+# one person holding two ranks for the same customer (a team manager who is also marketing director) never
+# collides. Business-manager rows keep 1.. as before.
+RANK_SEQUENCE_BASE = {SALESPERSON: 0, SALES_MANAGER: 0, MARKETING_DIRECTOR: 40, EXECUTIVE: 60}
 CLASSES = ("A", "B", "C", "D")
 
 # Where no classification exists yet: the customer's importance gives a class.
@@ -47,6 +56,26 @@ DEFAULT_POLICY: dict[tuple[str, str, str], tuple[Decimal, Decimal]] = {
     ("A", EXECUTIVE, VISIT): (_d("0.083"), _d("0.083")),     # once a year
     # B executive: "when necessary" — nothing scheduled. C below salesperson and D: nothing.
 }
+
+# Holidays on which account managers greet their customers (温情追踪), seeded for two years; the lunar ones move
+# every year, so the table is edited in the admin for the years after.
+DEFAULT_HOLIDAYS: list[tuple[str, datetime.date]] = [
+    ("元旦", datetime.date(2026, 1, 1)),
+    ("春节", datetime.date(2026, 2, 17)),
+    ("元宵节", datetime.date(2026, 3, 3)),
+    ("端午节", datetime.date(2026, 6, 19)),
+    ("中秋节", datetime.date(2026, 9, 25)),
+    ("国庆节", datetime.date(2026, 10, 1)),
+    ("元旦", datetime.date(2027, 1, 1)),
+    ("春节", datetime.date(2027, 2, 6)),
+    ("元宵节", datetime.date(2027, 2, 20)),
+    ("端午节", datetime.date(2027, 6, 9)),
+    ("中秋节", datetime.date(2027, 9, 15)),
+    ("国庆节", datetime.date(2027, 10, 1)),
+]
+
+# Caring reminders look this many days ahead.
+CARING_DAYS = 14
 
 # Overdue contact: a class may go this many days without any done visit or call (SPEC §3.2 "class A
 # customer not visited for 20 days"). D has no scheduled contact, hence no limit.
@@ -91,6 +120,63 @@ def contacts_in_month(rate: Decimal, month: datetime.date, offset: int = 0) -> i
     return int(whole)
 
 
+def month_index(month: datetime.date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def add_months(month: datetime.date, n: int) -> datetime.date:
+    index = month_index(month) + n
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def interval_months(rate: Decimal) -> int | None:
+    """A rate below one a month as 'once every n months' (0.5 → 2, 0.333 → 3, 0.167 → 6, 0.083 → 12);
+    None for no rate or a rate of one or more a month (those are counted per month)."""
+    if rate is None or rate <= 0 or rate >= 1:
+        return None
+    return max(1, int((1 / Decimal(rate)).to_integral_value()))
+
+
+def interval_due(interval: int, month: datetime.date, customer_id: int) -> bool:
+    """Is a once-every-`interval`-months contact due in this month? Each customer has a fixed slot
+    (customer id mod interval), so a rank's customers spread evenly over the months and a customer's contact
+    always falls in the same month(s) of the year."""
+    return (month_index(month) - customer_id) % interval == 0
+
+
+def interval_window_start(month: datetime.date, interval: int) -> datetime.date:
+    """First day of the interval that ends with this month: a done contact on or after it makes the slot's
+    contact unnecessary (annual: the 11 months before and this one)."""
+    return add_months(month, -(interval - 1))
+
+
+def planned_contacts(rate: Decimal, month: datetime.date, customer_id: int,
+                     last_done: datetime.date | None = None) -> int:
+    """How many contacts of one policy row to plan for a customer in a month.
+
+    One a month or more: the rate (fractions above one by the running total, contacts_in_month). Less than
+    one a month: one contact in the customer's slot month of each interval (interval_due), none when a
+    contact of the same rank and kind was already done in the interval ending with this month."""
+    if not rate or rate <= 0:
+        return 0
+    interval = interval_months(rate)
+    if interval is None:
+        return contacts_in_month(rate, month, customer_id % 12)
+    if not interval_due(interval, month, customer_id):
+        return 0
+    if last_done is not None and last_done >= interval_window_start(month, interval):
+        return 0
+    return 1
+
+
+def pick_holder(holders: list[int], customer_id: int) -> int | None:
+    """The one holder of a senior rank who plans this customer's contact (several GM/VPs share the
+    customers, each customer going to one of them by its id)."""
+    if not holders:
+        return None
+    return sorted(holders)[customer_id % len(holders)]
+
+
 def spread(count: int, days: list[datetime.date], position: int = 0) -> list[datetime.date]:
     """count dates spread evenly over the days: the k-th in window k of count equal windows.
 
@@ -112,6 +198,24 @@ def first_working_on_or_after(day: datetime.date, days: list[datetime.date]) -> 
         if d >= day:
             return d
     return days[-1]
+
+
+def anniversary_in(month: int, day: int, year: int) -> datetime.date:
+    """The date a yearly occasion of (month, day) falls on in a year: 29 February on 28 February in a
+    year without it."""
+    if month == 2 and day == 29 and not calendar.isleap(year):
+        return datetime.date(year, 2, 28)
+    return datetime.date(year, month, day)
+
+
+def next_occurrence(month: int, day: int, today: datetime.date, days: int) -> datetime.date | None:
+    """The next date of a yearly occasion in [today, today + days), or None (looks into next year too)."""
+    end = today + datetime.timedelta(days=days)
+    for year in (today.year, today.year + 1):
+        when = anniversary_in(month, day, year)
+        if today <= when < end:
+            return when
+    return None
 
 
 def distance(a: tuple[float, float], b: tuple[float, float]) -> float:

@@ -1,4 +1,5 @@
-"""Writes of the visits app: recording a visit or call (planned or not) and editing the policy table.
+"""Writes of the visits app: recording a visit, call or mail (planned or not), a caring contact from a reminder,
+and editing the policy table.
 
 Who may record: visits.record, for customers in the user's scope (a salesperson their own customers, a sales
 manager their team's); a planned contact's result is recorded by its person or by someone whose scope covers
@@ -15,12 +16,12 @@ from django.utils.translation import gettext as _
 from credo.core import audit, timeline
 from credo.core.errors import PermissionDenied, ValidationError
 from credo.core.models import AuditEntry
-from credo.core.roles import has_perm
+from credo.core.roles import Role, has_perm, role_of
 from credo.core.scopes import customer_q
 from credo.customers.models import Contact, Customer
 
-from . import events
-from .models import Kind, Purpose, Status, Visit, VisitPolicy
+from . import events, rules
+from .models import Kind, Purpose, RankHolder, Status, Visit, VisitPolicy
 
 RESULT_FIELDS = ["status", "purpose", "done_date", "outcome", "next_step", "next_step_date", "latitude",
                  "longitude"]
@@ -59,7 +60,7 @@ def _clean(customer, *, status, purpose, kind, done_date, outcome, next_step, ne
     if purpose not in Purpose.values:
         errors["purpose"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Purpose.values)}]
     if kind not in Kind.values:
-        errors["kind"] = [_("Choose visit or call.")]
+        errors["kind"] = [_("Choose visit, call or mail.")]
     if status == Status.DONE:
         if done_date is None:
             errors["done_date"] = [_("Give the date of the contact.")]
@@ -88,15 +89,36 @@ def _clean(customer, *, status, purpose, kind, done_date, outcome, next_step, ne
             "next_step_date": next_step_date, "latitude": lat, "longitude": lon, "contact_ids": contact_ids}
 
 
+def rank_of(user, customer) -> str:
+    """In which rank of the visit policy the user contacts the customer: the account manager as salesperson,
+    the manager of the account manager's team as business manager, a marketing director or GM/VP by their
+    RankHolder row or (GM/VP) the executive role; anybody else as salesperson."""
+    if customer.account_manager_id == user.pk:
+        return rules.SALESPERSON
+    profile = getattr(customer.account_manager, "profile", None) if customer.account_manager_id else None
+    if profile is not None and profile.team_id and profile.team.manager_id == user.pk:
+        return rules.SALES_MANAGER
+    holder = RankHolder.objects.filter(user=user).values_list("rank", flat=True).first()
+    if holder:
+        return holder
+    if role_of(user) == Role.EXECUTIVE:
+        return rules.EXECUTIVE
+    return rules.SALESPERSON
+
+
+_EVENT_OF_KIND = {Kind.VISIT: events.VISIT_DONE, Kind.CALL: events.CALL_DONE, Kind.MAIL: events.MAIL_DONE}
+
+
 def _timeline(user, visit):
     if visit.status == Status.DONE:
-        code = events.CALL_DONE.code if visit.kind == Kind.CALL else events.VISIT_DONE.code
+        code = _EVENT_OF_KIND.get(visit.kind, events.VISIT_DONE).code
         summary = f"{visit.get_purpose_display()}: {visit.outcome}" if visit.outcome else visit.get_purpose_display()
     else:
         code = events.VISIT_MISSED.code
         summary = f"{visit.get_kind_display()} {visit.planned_date or ''}"
     timeline.add_event(visit.customer_id, code, actor=user, summary=str(summary), obj=visit,
-                       data={"kind": visit.kind, "purpose": visit.purpose, "next_step": visit.next_step,
+                       data={"kind": visit.kind, "purpose": visit.purpose, "rank": visit.rank,
+                             "next_step": visit.next_step,
                              "next_step_date": visit.next_step_date.isoformat() if visit.next_step_date else None})
 
 
@@ -128,8 +150,9 @@ def record_result(user, visit: Visit, *, status, done_date=None, outcome="", nex
 @transaction.atomic
 def record_visit(user, customer: Customer, *, kind=Kind.VISIT, purpose=Purpose.SALES, done_date=None, outcome="",
                  next_step="", next_step_date=None, contact_ids=None, latitude=None, longitude=None,
-                 today=None) -> Visit:
-    """A visit or call that happened without being planned, recorded in the user's name."""
+                 occasion="", today=None) -> Visit:
+    """A visit, call or mail that happened without being planned, recorded in the user's name (its rank: rank_of,
+    so a senior person's contact is a level follow-up)."""
     _require_record(user, customer)
     today = today or timezone.localdate()
     data = _clean(customer, status=Status.DONE, purpose=purpose, kind=kind, done_date=done_date, outcome=outcome,
@@ -139,6 +162,7 @@ def record_visit(user, customer: Customer, *, kind=Kind.VISIT, purpose=Purpose.S
     from .classes import classes_for
 
     visit = Visit.objects.create(customer=customer, person=user, kind=kind, recorded_by=user.username,
+                                 rank=rank_of(user, customer), occasion=(occasion or "")[:40],
                                  customer_class=classes_for([customer.pk]).get(customer.pk, ""), **data)
     visit.contacts.set(contact_ids)
     audit.record(user, AuditEntry.Action.CREATE, visit, after={**audit.snapshot(visit), "contacts": contact_ids},
@@ -154,7 +178,7 @@ def plan_visit(user, customer: Customer, *, planned_date: datetime.date, kind=Ki
     _require_record(user, customer)
     errors = {}
     if kind not in Kind.values:
-        errors["kind"] = [_("Choose visit or call.")]
+        errors["kind"] = [_("Choose visit, call or mail.")]
     if purpose not in Purpose.values:
         errors["purpose"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(Purpose.values)}]
     if planned_date is None:
@@ -162,9 +186,24 @@ def plan_visit(user, customer: Customer, *, planned_date: datetime.date, kind=Ki
     if errors:
         raise ValidationError(errors)
     visit = Visit.objects.create(customer=customer, person=user, kind=kind, purpose=purpose,
-                                 planned_date=planned_date, recorded_by=user.username)
+                                 planned_date=planned_date, recorded_by=user.username, rank=rank_of(user, customer))
     audit.record(user, AuditEntry.Action.CREATE, visit, after=audit.snapshot(visit), customer_id=customer.pk)
     return visit
+
+
+def record_caring(user, customer: Customer, *, occasion: str, kind=Kind.CALL, contact_id=None, done_date=None,
+                  outcome="", key="", today=None) -> Visit:
+    """One click on a caring reminder (温情追踪): a done contact of purpose caring for the customer (and the
+    contact whose birthday it is), the occasion as its outcome unless one is given. Only the customer's account
+    manager, whose reminders they are."""
+    if customer.account_manager_id != user.pk:
+        raise PermissionDenied(_("Caring contacts are recorded by the customer's account manager."))
+    if kind not in (Kind.CALL, Kind.MAIL, Kind.VISIT):
+        raise ValidationError({"kind": [_("Choose visit, call or mail.")]})
+    today = today or timezone.localdate()
+    text = (outcome or "").strip() or occasion
+    return record_visit(user, customer, kind=kind, purpose=Purpose.CARING, done_date=done_date or today,
+                        outcome=text, contact_ids=[contact_id] if contact_id else [], occasion=key, today=today)
 
 
 @transaction.atomic

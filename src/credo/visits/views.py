@@ -1,5 +1,6 @@
-"""Visit pages: my plan (phone-friendly quick entry), a visit's result, the team's plan, compliance, the policy
-table and the card's tab. Thin: forms parse, services write, queries read."""
+"""Visit pages: my plan (phone-friendly quick entry), a visit's result, recording an unplanned visit, call or
+mail, caring reminders with one-click recording, the team's plan, compliance, the policy table and the card's
+tab. Thin: forms parse, services write, queries read."""
 
 import datetime
 import json
@@ -11,14 +12,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from credo.core.roles import has_perm
+from credo.customers.queries import get_customer_for_user
 from credo.customers.views import _add_errors
 
 from . import queries, rules, services
-from .forms import PolicyForm, ResultForm
-from .models import Status, VisitPolicy
+from .forms import PolicyForm, RecordForm, ResultForm
+from .models import Kind, Status, VisitPolicy
 
 
 def _require(user, action: str):
@@ -74,6 +77,76 @@ def record_result(request, pk):
     return render(request, "visits/result.html", {"visit": visit, "form": form,
                                                    "can_record": services.can_record(request.user, visit.customer)
                                                    and visit.status == Status.PLANNED})
+
+
+@login_required
+def record_contact(request, customer_id):
+    """Record a visit, call or mail that was not planned (e.g. a mail follow-up or a caring contact)."""
+    _require(request.user, "visits.record")
+    customer = get_customer_for_user(request.user, customer_id)
+    contacts = list(customer.contacts.filter(is_active=True))
+    initial = {"kind": request.GET.get("kind") or Kind.VISIT, "purpose": request.GET.get("purpose") or "sales",
+               "done_date": timezone.localdate()}
+    form = RecordForm(request.POST or None, contacts=contacts, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_visit(request.user, customer, kind=data["kind"], purpose=data["purpose"],
+                                  done_date=data["done_date"], outcome=data["outcome"], next_step=data["next_step"],
+                                  next_step_date=data["next_step_date"], contact_ids=data.get("contacts", []),
+                                  latitude=data["latitude"], longitude=data["longitude"])
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, _("Recorded: %(customer)s.") % {"customer": customer.name})
+            return redirect(reverse("customers:detail", args=[customer.pk]) + "?tab=visits")
+    return render(request, "visits/record.html", {"customer": customer, "form": form})
+
+
+def _days_param(request) -> int:
+    text = request.GET.get("days", "")
+    return max(1, min(int(text), 366)) if text.isdigit() else rules.CARING_DAYS
+
+
+@login_required
+def caring(request):
+    """温情追踪: the occasions for greetings to my customers in the next days, each recorded with one click."""
+    _require(request.user, "visits.view")
+    today = timezone.localdate()
+    days = _days_param(request)
+    reminders = queries.caring_reminders(request.user, today, days)
+    return render(request, "visits/caring.html", {
+        "reminders": reminders, "days": days, "today": today,
+        "pending": sum(1 for r in reminders if not r["done"]),
+        "can_record": has_perm(request.user, "visits.record"),
+    })
+
+
+@login_required
+def caring_record(request):
+    """One click on a reminder: a done caring contact (call by default, or mail) for its customer and contact."""
+    if request.method != "POST":
+        return redirect("visits:caring")
+    _require(request.user, "visits.record")
+    today = timezone.localdate()
+    days = _days_param(request)
+    key = request.POST.get("key", "")
+    reminder = next((r for r in queries.caring_reminders(request.user, today, days) if r["key"] == key), None)
+    if reminder is None:
+        raise Http404
+    customer = get_customer_for_user(request.user, reminder["customer_id"])
+    try:
+        services.record_caring(request.user, customer, occasion=reminder["text"],
+                               kind=request.POST.get("kind") or Kind.CALL, contact_id=reminder["contact_id"], key=reminder["key"],
+                               today=today)
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, _("Caring contact recorded: %(customer)s.") % {"customer": customer.name})
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("visits:caring") + f"?days={days}"
+    return redirect(target)
 
 
 @login_required
@@ -144,4 +217,5 @@ def policy(request):
 
 def visits_tab_context(request, customer) -> dict:
     history, upcoming = queries.customer_visits(request.user, customer)
-    return {"visit_history": history, "visit_upcoming": upcoming}
+    return {"visit_history": history, "visit_upcoming": upcoming,
+            "visit_can_record": services.can_record(request.user, customer)}

@@ -1,8 +1,10 @@
 """credo visits plan --month YYYY-MM [--person NAME] [--user NAME] [--format text|json]
 
 Generates each person's planned visits and calls of the month from the visit policy, the customers' current
-classes and their account managers (see credo.visits.planning), with a collection visit for customers with a
-live collection case or an invoice due in the month. Running it again does not duplicate: it moves planned
+classes and their account managers (see credo.visits.planning): the salesperson's rows for the account manager,
+the business manager's for the team's manager, the marketing director's and GM/VP's for the holders of those ranks
+(level follow-ups, 水平追踪; rates below one a month in the customer's slot month only), with a collection visit for
+customers with a live collection case or an invoice due in the month. Running it again does not duplicate: it moves planned
 rows and removes those no longer asked for, never touching recorded ones.
 Bad input exits with status 2 and names the option.
 """
@@ -52,6 +54,7 @@ class Command(BaseCommand):
         classes = ", ".join(f"{k} {v}" for k, v in result.by_class.items()) or "none"
         self.stdout.write(
             f"visit plan {result.month}: {result.persons} persons, {result.customers} customers; "
-            f"visits {result.visits}, calls {result.calls}, collection visits {result.collection_visits} "
+            f"visits {result.visits}, calls {result.calls}, collection visits {result.collection_visits}, "
+            f"level follow-ups {result.level_follow_ups} "
             f"(by class: {classes}); created {result.created}, moved {result.moved}, unchanged {result.unchanged}, "
             f"removed {result.removed}, already recorded {result.kept_recorded}")
