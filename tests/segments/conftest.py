@@ -24,6 +24,10 @@ def done_visit(world, customer, day, kind="visit", purpose="sales"):
 
 @pytest.fixture
 def ledger_world(world):
+    return make_ledger_world(world)
+
+
+def make_ledger_world(world):
     """E001 buys 10,000 (cost 6,000) on 1 Jan and pays on 31 Jan, is visited twice and called once, and has a
     potential of 40,000 a year. E002 buys 5,000 (cost 4,500) on 1 Mar and never pays, gets a lawyer's letter
     and has a 1,000 complaint cost recorded. N001 buys nothing; one of its 2025 invoices is written off in

@@ -16,11 +16,11 @@ class Styled(StyledMixin, forms.Form):
 class ComputeForm(Styled):
     period_from = forms.DateField(label=_("period from"), widget=DateInput)
     period_to = forms.DateField(label=_("period to"), widget=DateInput)
-    most_valuable_percent = forms.DecimalField(label=_("most valuable: top % of buying customers"),
+    most_valuable_percent = forms.DecimalField(label=_("most valuable: per cent of buying customers"),
                                                initial=rules.DEFAULT_PARAMS["most_valuable_percent"])
-    most_growable_percent = forms.DecimalField(label=_("most growable: top % of buying customers"),
+    most_growable_percent = forms.DecimalField(label=_("most growable: per cent of buying customers"),
                                                initial=rules.DEFAULT_PARAMS["most_growable_percent"])
-    review_c_percent = forms.DecimalField(label=_("review: least profitable % of class C"),
+    review_c_percent = forms.DecimalField(label=_("review: least profitable per cent of class C"),
                                           initial=rules.DEFAULT_PARAMS["review_c_percent"])
 
 
