@@ -14,7 +14,7 @@ class SegmentsConfig(AppConfig):
 
         from .views import value_tab_context
 
-        register_tab("value", _("Value"), "segments/tabs/value.html", value_tab_context,
+        register_tab("value", _("Customer value"), "segments/tabs/value.html", value_tab_context,
                      permission="classification.view", after="classification")
         add_navigation(NAVIGATION, _("Customer classification"), [
             (_("Value segments"), "segments:index", "classification.view", "diamond"),
