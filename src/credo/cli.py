@@ -9,6 +9,7 @@
   credo createuser NAME --role ROLE [--team TEAM]
   credo token NAME                   create an API token
   credo ledger reconcile             prove every balance against the documents
+  credo ledger rebuild-month-sales   recompute the goods sales per customer and month from the invoices
   credo aging --as-of DATE --format json|xlsx
   credo dunning run [--as-of DATE]   check promises, open cases, write the dunning letters due (once)
   credo credit rerate [--as-of DATE] re-rate every customer due this quarter

@@ -1,6 +1,7 @@
 """Pages and API: pyramid page scoped to the user, override form, export, policy, card tab, REST endpoints."""
 
 import datetime
+import json
 
 import pytest
 from django.conf import settings
@@ -94,8 +95,11 @@ def test_grid_and_behavioural_d(client, world, run):
     assert set(behaviour) == {world.east_customer.pk, world.east2_customer.pk, world.north_customer.pk}
     assert behaviour[world.east2_customer.pk].overdue == 15 and behaviour[world.east2_customer.pk].orders == 1
     client.force_login(world.admin)
-    page = client.get("/classification/grid/").content.decode()
-    assert 'id="grid-table"' in page and 'data-cell="old-key"' in page
+    response = client.get("/classification/grid/")
+    page = response.content.decode()
+    assert 'id="grid-table"' in page and 'data-cell="old-key"' in page and 'id="grid-chart"' in page
+    heat = json.loads(response.context["heatmap_json"])
+    assert len(heat["cells"]) == 9 and sum(c[2] for c in heat["cells"]) == 3
 
 
 def test_pages_without_snapshot_and_abc_page(client, world):
@@ -113,3 +117,23 @@ def test_pages_without_snapshot_and_abc_page(client, world):
     client.force_login(world.service)
     assert client.post("/classification/compute/", {"method": "abc", "period_from": "2026-01-01",
                                                     "period_to": "2026-06-30"}).status_code == 403
+
+
+def test_movement_page_has_the_transition_matrix_and_filters_one_transition(client, world, run):
+    add_invoices([(world.north_customer, 500, DAY)], prefix="MORE")
+    second = services.compute_snapshot(world.admin, "pyramid", FROM, TO)
+    client.force_login(world.admin)
+    response = client.get(f"/classification/movement/?run={second.pk}")
+    page = response.content.decode()
+    assert 'id="transition-matrix"' in page and 'id="movement-chart"' in page
+    assert 'id="transition-matrix"' not in client.get(f"/classification/movement/?run={run.pk}").content.decode()
+    # 3 customers: before A E001 / D E002, N001; now A N001 / D E001, E002 (1 % of 3 → 1 A)
+    matrix = {(row["before"], c["after"]): c["count"] for row in response.context["matrix"] for c in row["cells"]}
+    assert matrix[("A", "D")] == 1 and matrix[("D", "A")] == 1 and matrix[("D", "D")] == 1
+    sankey = json.loads(response.context["sankey_json"])
+    assert sorted((link["from"], link["to"], link["value"]) for link in sankey["links"]) == [("A", "D", 1), ("D", "A", 1)]
+    response = client.get(f"/classification/movement/?run={second.pk}&from=D&to=A")
+    assert [m["customer"].code for m in response.context["moved"]] == ["N001"] and response.context["count"] == 1
+    client.force_login(world.sales_east)
+    response = client.get(f"/classification/movement/?run={second.pk}")
+    assert [m["customer"].code for m in response.context["moved"]] == ["E001"]

@@ -44,11 +44,22 @@ def test_only_goods_in_the_period_count_and_never_bought_is_potential(world):
     assert rows["N001"].klass == "D" and rows["N001"].never_bought
 
 
-def test_sales_are_read_with_one_grouped_query(world, two_hundred):
+@pytest.mark.parametrize("period, summary_reads, day_reads", [
+    # whole months: one grouped query over the month summary (+ who bought before), no invoice read
+    ((FROM, TO), 2, 0),
+    # mid-month ends: January 15–31 as January's rows less the invoices of its first 14 days, June 1–20 as June's
+    # rows less its last 10 days, "bought before January 15" from the invoices of January 1–14
+    ((datetime.date(2026, 1, 15), datetime.date(2026, 6, 20)), 4, 3),
+])
+def test_sales_are_read_from_the_month_summary_and_a_few_days_of_invoices(world, two_hundred, period, summary_reads,
+                                                                           day_reads):
     with CaptureQueriesContext(connection) as ctx:
-        queries.period_sales(FROM, TO)
-    invoice_queries = [q for q in ctx.captured_queries if "sales_invoice" in q["sql"]]
-    assert len(invoice_queries) == 1 and "GROUP BY" in invoice_queries[0]["sql"]
+        queries.period_sales(*period)
+    summary = [q["sql"] for q in ctx.captured_queries if "sales_customermonthsales" in q["sql"]]
+    invoices = [q["sql"] for q in ctx.captured_queries if "sales_invoice" in q["sql"]]
+    assert len(summary) == summary_reads and sum("GROUP BY" in sql for sql in summary) == 1
+    # never a scan of all the invoices: each read is a grouped range of days
+    assert len(invoices) == day_reads and all("GROUP BY" in sql and "BETWEEN" in sql for sql in invoices)
 
 
 def test_abc_snapshot(world):

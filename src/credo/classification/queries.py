@@ -1,6 +1,6 @@
-"""Reads of the classification app: the period's sales (one grouped query), snapshots and their results scoped
-to the user, the movement since the previous snapshot of the same method, a customer's class history and the
-latest pyramid class for the risk rules."""
+"""Reads of the classification app: the period's sales (the sales app's month summary plus the edge days),
+snapshots and their results scoped to the user, the movement since the previous snapshot of the same method, a
+customer's class history and the latest pyramid class for the risk rules."""
 
 import datetime
 from decimal import Decimal
@@ -11,6 +11,7 @@ from django.utils import timezone
 from credo.core.scopes import customer_q
 from credo.customers.models import Customer
 from credo.sales.models import Invoice
+from credo.sales.queries import customers_with_goods_before, goods_sales_by_customer
 
 from . import rules
 from .models import ClassificationRun, ClassResult
@@ -29,16 +30,15 @@ def default_period(today: datetime.date | None = None) -> tuple[datetime.date, d
 def period_sales(period_from: datetime.date, period_to: datetime.date) -> tuple[dict[int, Decimal], set[int]]:
     """({active customer id: goods sales in [from, to]}, ids that never bought goods up to `to`).
 
-    ONE grouped query over the goods invoices up to `to` (sum in the period, per customer; no join) plus the
-    list of active customer ids (inactive customers' sums are dropped); customers without a row never bought."""
-    grouped = (Invoice.objects.filter(kind=Invoice.Kind.GOODS, invoice_date__lte=period_to)
-               .values("customer_id")
-               .annotate(sales=Sum("amount", filter=Q(invoice_date__gte=period_from)))
-               .values_list("customer_id", "sales").order_by())
-    bought = {cid: (amount or Decimal(0)) for cid, amount in grouped}
+    The sums per customer come from the sales app's month summary (full months) plus the edge days from the
+    invoices; who bought before the period from the same summary; then the list of active customer ids
+    (inactive customers' sums are dropped). A customer who bought neither before nor in the period never
+    bought."""
+    in_period = goods_sales_by_customer(period_from, period_to)
+    bought = customers_with_goods_before(period_from)
     ids = Customer.objects.filter(is_active=True).values_list("id", flat=True)
-    sales = {cid: bought.get(cid, Decimal(0)) for cid in ids}
-    return sales, {cid for cid in sales if cid not in bought}
+    sales = {cid: in_period.get(cid, Decimal(0)) for cid in ids}
+    return sales, {cid for cid in sales if cid not in in_period and cid not in bought}
 
 
 def runs(method: str | None = None):
@@ -79,22 +79,40 @@ def summary(rows, classes) -> dict[str, dict]:
     return out
 
 
-def movement(user, run: ClassificationRun) -> list[dict]:
-    """Customers (in the user's scope) whose effective class changed since the previous snapshot of the same
-    method: [{"customer", "before", "after"}] ("" before for customers new to the snapshot)."""
+def _effective_classes(user, run: ClassificationRun) -> dict[int, str]:
+    rows = (ClassResult.objects.filter(customer_q(user, "customer__"), run=run).order_by()
+            .values_list("customer_id", "klass", "override_class"))
+    return {cid: override or klass for cid, klass, override in rows}
+
+
+def transitions(user, run: ClassificationRun) -> tuple[dict[tuple[str, str], int], list[tuple[int, str, str]]]:
+    """Since the previous snapshot of the same method, over the user's customers: ({(before, now): customers}
+    for every pair, "" before for customers new to the snapshot) and the changed ones [(customer id, before,
+    now)] sorted by now, before, id. Two flat reads; empty when there is no previous snapshot."""
     prev = previous_run(run)
     if prev is None:
-        return []
-    before = {r.customer_id: r.effective_class
-              for r in ClassResult.objects.filter(customer_q(user, "customer__"), run=prev)
-              .only("customer_id", "klass", "override_class")}
-    moved = []
-    for row in results(user, run):
-        old = before.get(row.customer_id, "")
-        if old != row.effective_class:
-            moved.append({"customer": row.customer, "before": old, "after": row.effective_class, "row": row})
-    moved.sort(key=lambda m: (m["after"], m["before"], m["customer"].code))
-    return moved
+        return {}, []
+    before = _effective_classes(user, prev)
+    matrix: dict[tuple[str, str], int] = {}
+    changed = []
+    for cid, now in _effective_classes(user, run).items():
+        old = before.get(cid, "")
+        matrix[old, now] = matrix.get((old, now), 0) + 1
+        if old != now:
+            changed.append((cid, old, now))
+    changed.sort(key=lambda item: (item[2], item[1], item[0]))
+    return matrix, changed
+
+
+def movement(user, run: ClassificationRun, changed: list[tuple[int, str, str]] | None = None) -> list[dict]:
+    """The changed customers (all, or the given slice of `transitions`) with their customer and result rows:
+    [{"customer", "before", "after", "row"}]."""
+    if changed is None:
+        changed = transitions(user, run)[1]
+    rows = {r.customer_id: r for r in ClassResult.objects.filter(run=run, customer_id__in=[c for c, _b, _a in changed])
+            .select_related("customer")}
+    return [{"customer": rows[cid].customer, "before": old, "after": now, "row": rows[cid]}
+            for cid, old, now in changed if cid in rows]
 
 
 def customer_history(user, customer_id: int, method: str | None = None):

@@ -103,12 +103,31 @@ def pyramid(request):
 
 @login_required
 def movement(request):
+    """Class movement since the previous snapshot: the transition matrix, a Sankey of the changes and the
+    changed customers, a page at a time, optionally one transition (from → to)."""
     _require(request.user, "classification.view")
     method, run = _selected_run(request)
-    return render(request, "classification/movement.html", {
-        "method": method, "run": run, "previous": queries.previous_run(run) if run else None,
-        "moved": queries.movement(request.user, run) if run else [], "snapshots": queries.runs(method)[:50],
-        "methods": ClassificationRun.Method.choices})
+    context = {"method": method, "run": run, "previous": queries.previous_run(run) if run else None,
+               "snapshots": queries.runs(method)[:50], "methods": ClassificationRun.Method.choices}
+    if run is not None:
+        matrix, changed = queries.transitions(request.user, run)
+        before_class, after_class = request.GET.get("from"), request.GET.get("to")
+        if before_class is not None and after_class:
+            changed = [c for c in changed if c[1] == before_class and c[2] == after_class]
+        page = max(1, _int(request.GET.get("page")) or 1)
+        classes = list(run.classes)
+        context.update({
+            "moved": queries.movement(request.user, run, changed[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]),
+            "count": len(changed), "page_number": page, "has_next": page * PAGE_SIZE < len(changed),
+            "transition": (before_class, after_class) if after_class else None,
+            "matrix": [{"before": b, "cells": [{"after": a, "count": matrix.get((b, a), 0)} for a in classes]}
+                       for b in [*classes, ""] if any(matrix.get((b, a)) for a in classes) or b] if matrix else [],
+            "has_changes": any(b != a for b, a in matrix),
+            "classes": classes,
+            "sankey_json": json.dumps({"classes": classes, "new": _("new"), "links": [
+                {"from": b, "to": a, "value": n} for (b, a), n in sorted(matrix.items()) if b != a]}),
+        })
+    return render(request, "classification/movement.html", context)
 
 
 @login_required
@@ -214,6 +233,10 @@ def grid(request):
         context["grid"] = [{"lifecycle": labels.get(row[0]["lifecycle"], row[0]["lifecycle"]), "cells": row}
                            for row in cells]
         context["importances"] = [label for value, label in Importance.choices if value in rules.IMPORTANCES]
+        context["heatmap_json"] = json.dumps({
+            "x": [str(label) for label in context["importances"]],
+            "y": [str(row["lifecycle"]) for row in context["grid"]],
+            "cells": [[x, y, c["count"], str(c["sales"])] for y, row in enumerate(cells) for x, c in enumerate(row)]})
         flagged = rules.behavioural_d(queries.behaviour(request.user, run.period_from, run.period_to))
         customers = {c.pk: c for c in Customer.objects.filter(pk__in=list(flagged)[:500])}
         signal_labels = {"low_margin": _("margin below the median"), "pays_late": _("pays late"),

@@ -15,6 +15,7 @@ for millions of demo documents. The result obeys the same rules as the services:
   open_orders = Σ confirmed (not yet invoiced) orders, oldest_open_due_date = min due date of open
   invoices, last_invoice_date, last_payment_date / last_payment_amount (latest receipt by date, then
   id), invoiced_total = Σ invoice amounts, paid_total = Σ receipt amounts;
+- CustomerMonthSales: rebuilt from the invoices just written, per batch of customers;
 - each customer's first invoice is dated on its first_order_date (customers whose first order is
   older than the year get one paid opening invoice on that day), so first_order_date = first invoice.
 
@@ -37,9 +38,11 @@ from django.utils import timezone
 from credo.core.demo import insert, new
 from credo.customers.models import Customer, CustomerKind, Importance
 
+from . import services
 from .models import (
     Allocation,
     CustomerBalance,
+    CustomerMonthSales,
     Invoice,
     InvoiceLine,
     OrderLine,
@@ -207,7 +210,8 @@ class LedgerResult:
 
 
 def loaded_models():
-    return [Product, SalesOrder, OrderLine, Invoice, InvoiceLine, Receipt, Allocation, CustomerBalance]
+    return [Product, SalesOrder, OrderLine, Invoice, InvoiceLine, Receipt, Allocation, CustomerBalance,
+            CustomerMonthSales]
 
 
 # --- behaviour tables ----------------------------------------------------------------------------
@@ -531,6 +535,8 @@ def generate(customers=None, *, seed: int = 0,
                     first_order = None
                 gen.customer(pk, code, kind, importance, first_order)
             result.add(gen.flush())
+            # The goods sales per month of the customers just written, from their invoices (one INSERT … SELECT).
+            services.rebuild_month_sales([row[0] for row in batch])
             if progress:
                 progress(len(batch))
     return result

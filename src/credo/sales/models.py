@@ -122,6 +122,10 @@ class Invoice(models.Model):
                          name="invoice_open_by_due"),
             models.Index(fields=["customer", "invoice_date"], name="invoice_customer_date"),
             models.Index(fields=["invoice_date"], name="invoice_date"),
+            # The partial edge months of a sales period (the full months come from CustomerMonthSales): covering
+            # on PostgreSQL, an index-only scan of the goods invoices of a few days.
+            models.Index(fields=["invoice_date"], include=["customer", "amount"], condition=Q(kind="goods"),
+                         name="invoice_goods_by_date"),
         ]
 
     def __str__(self):
@@ -364,3 +368,38 @@ class LedgerSettings(models.Model):
     @classmethod
     def current(cls) -> "LedgerSettings":
         return cls.objects.order_by("pk").first() or cls.objects.create()
+
+
+class CustomerMonthSales(models.Model):
+    """Goods sales per customer and calendar month: Σ amount, Σ line cost and the count of the customer's goods
+    invoices dated in the month (penalty interest left out). Derived, like CustomerBalance: kept by every write
+    that creates or moves goods invoices (post_invoice, the demo loader, customer merge), rebuilt from the
+    invoices by `credo ledger rebuild-month-sales` and checked by `credo ledger reconcile`. Classification reads
+    full months here and only the partial edge months from the invoices (sales.queries.goods_sales_by_customer)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="month_sales", db_index=False)
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    sales = models.DecimalField(_("goods sales"), max_digits=18, decimal_places=2, default=0)
+    cost = models.DecimalField(_("cost of goods sold"), max_digits=18, decimal_places=2, default=0)
+    invoices = models.PositiveIntegerField(_("invoices"), default=0)
+
+    class Meta:
+        verbose_name = _("customer month sales")
+        verbose_name_plural = _("customer month sales")
+        constraints = [
+            # Month first: also the index of one month's rows (a partial month read as the month less the rest
+            # of its days; "bought before" a month). A plain unique index, the arbiter of add_month_sales'
+            # INSERT … ON CONFLICT (Django leaves out a unique constraint with INCLUDE on SQLite).
+            models.UniqueConstraint(fields=["month", "customer"], name="month_sales_month_customer"),
+        ]
+        indexes = [
+            # "Σ per customer over a range of months". Covering on PostgreSQL (INCLUDE): an index-only scan in
+            # customer order feeds a streaming GroupAggregate, no hash table or sort. Measured on 959k rows
+            # (100k customers, 12 months), work_mem 4 MB: 0.21 s, where (month, customer) INCLUDE (sales)
+            # gave a parallel hash aggregate that spilled to disk, 0.80 s (0.70 s with work_mem 64 MB).
+            models.Index(fields=["customer", "month"], include=["sales", "cost", "invoices"],
+                         name="month_sales_by_customer"),
+        ]
+
+    def __str__(self):
+        return f"{self.customer_id} {self.month:%Y-%m}: {self.sales}"

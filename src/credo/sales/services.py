@@ -9,7 +9,7 @@ Errors: ValidationError naming the field, or PermissionDenied; nothing is posted
 import datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from .models import (
     Allocation,
     CreditNote,
     CustomerBalance,
+    CustomerMonthSales,
     Invoice,
     InvoiceLine,
     LedgerSettings,
@@ -185,6 +186,8 @@ def post_invoice(user, customer: Customer, *, number: str, invoice_date: datetim
     for row in line_rows:
         row.invoice = invoice
     InvoiceLine.objects.bulk_create(line_rows)
+    if kind == Invoice.Kind.GOODS:
+        add_month_sales(customer.pk, invoice_date, amount, sum((row.cost for row in line_rows), ZERO))
 
     applied_total = ZERO
     for kind, credit in _unapplied_credits(customer.pk):
@@ -529,3 +532,93 @@ def record_invoice_delivery(user, invoice: Invoice, *, sent_on: datetime.date | 
     invoice.save(update_fields=["sent_on", "receipt_confirmed_on"])
     audit.record_change(user, invoice, before, customer_id=invoice.customer_id)
     return invoice
+
+
+# --- goods sales per customer and month (CustomerMonthSales) ---------------------------------------------------
+
+_MONTH_TABLE = CustomerMonthSales._meta.db_table
+
+
+def _month_of(column: str) -> str:
+    """SQL for the first day of the month of a date column."""
+    if connection.vendor == "postgresql":
+        return f"CAST(date_trunc('month', {column}) AS date)"
+    return f"date({column}, 'start of month')"  # SQLite keeps dates as ISO text
+
+
+def _money_sum(expression: str) -> str:
+    # SQLite sums decimals as floats: round to the cent so that the kept figure is the exact one.
+    return f"SUM({expression})" if connection.vendor == "postgresql" else f"ROUND(SUM({expression}), 2)"
+
+
+def add_month_sales(customer_id: int, day: datetime.date, sales: Decimal, cost: Decimal, invoices: int = 1):
+    """Add one goods invoice (or several) to the customer's row of that month, creating it if missing.
+
+    One INSERT … ON CONFLICT DO UPDATE (PostgreSQL and SQLite ≥ 3.24) rather than get-or-create + F() update.
+    post_invoice already holds the customer's balance row lock, so postings for one customer are serialised
+    anyway; the upsert also stays right against writers that do not take that lock: the first invoice of a
+    month from two transactions (the loser of the insert race adds to the winner's row instead of failing on
+    the unique key) and a concurrent rebuild_month_sales (which locks the table, see there)."""
+    month = day.replace(day=1)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_MONTH_TABLE} (customer_id, month, sales, cost, invoices) VALUES (%s, %s, %s, %s, %s) "
+            f"ON CONFLICT (month, customer_id) DO UPDATE SET sales = {_MONTH_TABLE}.sales + excluded.sales, "
+            f"cost = {_MONTH_TABLE}.cost + excluded.cost, invoices = {_MONTH_TABLE}.invoices + excluded.invoices",
+            [customer_id, month, money(sales), money(cost), invoices])
+
+
+REBUILD_CHUNK = 5000  # customers per INSERT … SELECT when only some are rebuilt
+
+
+@transaction.atomic
+def rebuild_month_sales(customer_ids=None) -> int:
+    """Recompute the month rows of the given customers (default: all) from their goods invoices and lines:
+    delete them, then one INSERT … SELECT (per chunk of customers). Returns the number of rows written.
+
+    On PostgreSQL the table is locked (SHARE ROW EXCLUSIVE) until commit: a posting's upsert waits for the
+    rebuild, and the rebuild waits for postings that already added to a row, so that no invoice is counted
+    twice or lost."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {_MONTH_TABLE} IN SHARE ROW EXCLUSIVE MODE")
+    if customer_ids is None:
+        CustomerMonthSales.objects.all().delete()
+        return _insert_month_sales(None)
+    ids = sorted(set(customer_ids))
+    written = 0
+    for start in range(0, len(ids), REBUILD_CHUNK):
+        chunk = ids[start:start + REBUILD_CHUNK]
+        CustomerMonthSales.objects.filter(customer_id__in=chunk).delete()
+        written += _insert_month_sales(chunk)
+    return written
+
+
+def _insert_month_sales(customer_ids: list[int] | None) -> int:
+    invoice, line = Invoice._meta.db_table, InvoiceLine._meta.db_table
+    month = _month_of("i.invoice_date")
+    params: list = [Invoice.Kind.GOODS]
+    if customer_ids is None:
+        # Everything: the lines grouped per invoice once, joined (one pass over each table).
+        source = (f"{invoice} i LEFT JOIN (SELECT invoice_id, SUM(cost) AS cost FROM {line} GROUP BY invoice_id) l "
+                  f"ON l.invoice_id = i.id WHERE i.kind = %s")
+        cost = "COALESCE(l.cost, 0)"
+    else:
+        # Some customers: their invoices by the customer index, each invoice's lines by the invoice index.
+        source = (f"{invoice} i WHERE i.kind = %s AND i.customer_id IN ({', '.join(['%s'] * len(customer_ids))})")
+        cost = f"COALESCE((SELECT SUM(cost) FROM {line} WHERE invoice_id = i.id), 0)"
+        params += customer_ids
+    sql = (f"INSERT INTO {_MONTH_TABLE} (customer_id, month, sales, cost, invoices) "
+           f"SELECT customer_id, month, {_money_sum('amount')}, {_money_sum('cost')}, COUNT(*) FROM "
+           f"(SELECT i.customer_id, {month} AS month, i.amount, {cost} AS cost FROM {source}) x "
+           f"GROUP BY customer_id, month")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def merge_month_sales(source: Customer, target: Customer):
+    """Customer merge: the goods invoices have moved to the target; both customers' month rows are recomputed
+    from them (the source's go, the target's take in the moved invoices)."""
+    lock_balance(target.pk)
+    rebuild_month_sales([source.pk, target.pk])

@@ -8,6 +8,7 @@ on stderr while the results are written. Exit status 2 on bad input, naming the 
 
 import datetime
 import json
+from decimal import Decimal
 
 from django.core.management.base import BaseCommand
 
@@ -70,7 +71,7 @@ class Command(BaseCommand):
                    "customers": customers, "totals": run.totals}
             self.stdout.write(json.dumps(doc, ensure_ascii=False))
             return
-        self.stdout.write(f"{run} — {run.customer_count} customers, sales {run.total_sales}, "
+        self.stdout.write(f"{run} — {run.customer_count} customers, sales {run.total_sales:,.2f}, "
                           f"top 20 % share {run.top20_share * 100:.2f} %")
         for klass in rules.CLASSES[method]:
-            self.stdout.write(f"  {klass}: {run.totals.get(klass, 0)}  sales {run.sales_per_class.get(klass)}")
+            self.stdout.write(f"  {klass}: {run.totals.get(klass, 0)}  sales {Decimal(run.sales_per_class.get(klass, 0)):,.2f}")
