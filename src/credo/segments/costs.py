@@ -14,7 +14,8 @@ from django.db.models import Count, Max, Q, Sum
 
 from credo.collection.models import DunningLetter
 from credo.customers.models import CompetitorPresence
-from credo.sales.models import Allocation, Invoice, InvoiceLine, WriteOff, WriteOffRecovery
+from credo.sales.models import Allocation, Invoice, WriteOff, WriteOffRecovery
+from credo.sales.queries import goods_sales_and_cost_by_customer
 from credo.visits.models import Purpose, Status, Visit
 
 from . import rules
@@ -31,12 +32,8 @@ def _costs() -> dict[int, dict[str, Decimal]]:
 
 
 def goods_sales_and_cost(period_from, period_to) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
-    goods = Q(invoice__kind=Invoice.Kind.GOODS, invoice__invoice_date__range=(period_from, period_to))
-    sales = dict(Invoice.objects.filter(kind=Invoice.Kind.GOODS, invoice_date__range=(period_from, period_to))
-                 .values("customer_id").annotate(s=Sum("amount")).values_list("customer_id", "s").order_by())
-    cost = dict(InvoiceLine.objects.filter(goods).values("customer_id").annotate(c=Sum("cost"))
-                .values_list("customer_id", "c").order_by())
-    return sales, cost
+    both = goods_sales_and_cost_by_customer(period_from, period_to)
+    return {cid: sales for cid, (sales, _cost) in both.items()}, {cid: cost for cid, (_sales, cost) in both.items()}
 
 
 def contact_costs(period_from, period_to, rates: dict, into) -> None:
