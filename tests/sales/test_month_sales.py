@@ -197,6 +197,9 @@ def test_period_reads_are_exact_at_the_edges(spread, period_from, period_to):
     bought = set(Invoice.objects.filter(kind=Invoice.Kind.GOODS, invoice_date__lte=period_to)
                  .values_list("customer_id", flat=True))
     assert queries.customers_with_goods_up_to(period_to) == bought
+    cents, never = queries.active_goods_cents(period_from, period_to)
+    assert {cid: c for cid, c in cents.items() if c} == {cid: int(s * 100) for cid, s in want_sales.items() if s}
+    assert never == set(cents) - bought
 
 
 @pytest.mark.parametrize("period_from, period_to, never", [
@@ -214,6 +217,8 @@ def test_period_sales_never_bought_is_exact_for_mid_month_periods(world, period_
     sales, never_bought = class_queries.period_sales(period_from, period_to)
     codes = {c.pk: c.code for c in (world.east_customer, world.east2_customer, world.north_customer)}
     assert {codes[cid] for cid in never_bought if cid in codes} == never
+    cents, never_in_cents = class_queries.period_cents(period_from, period_to)
+    assert never_in_cents == never_bought and cents == {cid: int(v * 100) for cid, v in sales.items()}
     assert sales[world.east_customer.pk] == (D("10.00") if period_from <= day(2026, 1, 10) <= period_to else 0)
 
 
@@ -252,8 +257,12 @@ def test_summary_based_sums_equal_raw_sums(world, invoices, periods):
             assert queries.goods_sales_by_customer(period_from, period_to) == want_sales
             assert queries.goods_sales_and_cost_by_customer(period_from, period_to) == {
                 cid: (s, want_cost.get(cid, D("0.00"))) for cid, s in want_sales.items()}
-            assert queries.customers_with_goods_up_to(period_to) == set(Invoice.objects.filter(
-                kind=Invoice.Kind.GOODS, invoice_date__lte=period_to).values_list("customer_id", flat=True))
+            bought = set(Invoice.objects.filter(kind=Invoice.Kind.GOODS, invoice_date__lte=period_to)
+                         .values_list("customer_id", flat=True))
+            assert queries.customers_with_goods_up_to(period_to) == bought
+            cents, never = queries.active_goods_cents(period_from, period_to)
+            assert {c: v for c, v in cents.items() if v} == {c: int(v * 100) for c, v in want_sales.items() if v}
+            assert never == set(cents) - bought
         assert queries.month_sales_drift() == []
         transaction.set_rollback(True)
 
@@ -302,3 +311,4 @@ def test_large_sums_come_back_in_exact_cents(world):
     assert got == want and got.as_tuple().exponent == -2
     part = queries.goods_sales_by_customer(day(2026, 3, 2), day(2026, 4, 11))[world.east_customer.pk]
     assert part == want - amounts[0] - sum(amounts[2:], D(0)) and part.as_tuple().exponent == -2
+    assert queries.active_goods_cents(day(2026, 3, 2), day(2026, 4, 11))[0][world.east_customer.pk] == part * 100

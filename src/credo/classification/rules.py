@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from typing import NamedTuple
 
 PYRAMID = "pyramid"
 ABC = "abc"
@@ -37,16 +38,18 @@ DEFAULT_PARAMS = {PYRAMID: DEFAULT_PYRAMID, ABC: DEFAULT_ABC}
 TOP_SHARE_PERCENT = 20
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class Placed:
+class Placed(NamedTuple):
     customer_id: int
     klass: str
-    sales: Decimal
     rank: int | None  # 1 = largest sales; None when no sales in the period
     cents: int  # sales in fen (the ledger's 2 decimals), exact
     cumulative_cents: int  # this customer and all ranked before it
     total_cents: int  # all customers' sales
     never_bought: bool = False
+
+    @property
+    def sales(self) -> Decimal:
+        return Decimal(self.cents).scaleb(-2)
 
     @property
     def share(self) -> Fraction:
@@ -105,55 +108,62 @@ def to_cents(amount) -> int:
     return cents
 
 
-def _ranked(sales: Mapping[int, Decimal]) -> list[tuple[int, int]]:
+def _ranked(cents: Mapping[int, int]) -> list[tuple[int, int]]:
     """(customer id, cents) with cents > 0, descending; ties by id for a stable rank."""
-    ranked = [(cid, to_cents(amount)) for cid, amount in sales.items()]
-    ranked = [item for item in ranked if item[1] > 0]
+    ranked = [item for item in cents.items() if item[1] > 0]
     ranked.sort(key=lambda item: (-item[1], item[0]))
     return ranked
 
 
-def _place(sales, ranked, class_at, zero_class, never_bought) -> list[Placed]:
+def _place(cents, ranked, class_at, zero_class, never_bought) -> list[Placed]:
     """class_at(position, cents before this customer) for each ranked customer; equal amounts take the best
     class any of them reaches, i.e. that of the first of them (classes only worsen down the ranking)."""
-    total = sum(cents for _cid, cents in ranked)
+    total = sum(c for _cid, c in ranked)
     rows = []
+    append = rows.append
     running = 0
     previous_cents, previous_class = None, None
-    for position, (cid, cents) in enumerate(ranked):
-        if cents == previous_cents:
-            klass = previous_class
-        else:
-            klass = class_at(position, running)
-        running += cents
-        rows.append(Placed(cid, klass, sales[cid], position + 1, cents, running, total))
-        previous_cents, previous_class = cents, klass
-    seen = {row.customer_id for row in rows}
+    for position, (cid, c) in enumerate(ranked):
+        klass = previous_class if c == previous_cents else class_at(position, running)
+        running += c
+        append(Placed(cid, klass, position + 1, c, running, total))
+        previous_cents, previous_class = c, klass
     never_bought = set(never_bought)
-    rows.extend(Placed(cid, zero_class, Decimal(sales[cid] or 0), None, 0, total, total,
-                       never_bought=cid in never_bought)
-                for cid in sorted(sales) if cid not in seen)
+    rows.extend(Placed(cid, zero_class, None, 0, total, total, cid in never_bought)
+                for cid in sorted(cents) if cents[cid] <= 0)
     return rows
 
 
 def pyramid(sales: Mapping[int, Decimal], params: Mapping | None = None,
             never_bought: Iterable[int] = ()) -> list[Placed]:
     """The pyramid class of every customer in `sales` (all active customers, 0 for no sales)."""
-    counts = pyramid_counts(len(sales), params)
+    return pyramid_cents(_in_cents(sales), params, never_bought)
+
+
+def pyramid_cents(cents: Mapping[int, int], params: Mapping | None = None,
+                  never_bought: Iterable[int] = ()) -> list[Placed]:
+    """pyramid() over sales given in fen."""
+    counts = pyramid_counts(len(cents), params)
     a, ab, abc_ = counts["A"], counts["A"] + counts["B"], counts["A"] + counts["B"] + counts["C"]
 
     def class_at(position, _before):
         return "A" if position < a else "B" if position < ab else "C" if position < abc_ else "D"
 
-    return _place(sales, _ranked(sales), class_at, "D", never_bought)
+    return _place(cents, _ranked(cents), class_at, "D", never_bought)
 
 
 def abc(sales: Mapping[int, Decimal], params: Mapping | None = None,
         never_bought: Iterable[int] = ()) -> list[Placed]:
     """The ABC class of every customer in `sales`, by cumulative share (see the crossing rule above)."""
+    return abc_cents(_in_cents(sales), params, never_bought)
+
+
+def abc_cents(cents: Mapping[int, int], params: Mapping | None = None,
+              never_bought: Iterable[int] = ()) -> list[Placed]:
+    """abc() over sales given in fen."""
     p = params_for(ABC, params)
-    ranked = _ranked(sales)
-    total = sum(cents for _cid, cents in ranked)
+    ranked = _ranked(cents)
+    total = sum(c for _cid, c in ranked)
     # before / total < cut / 100  ⇔  before × 100 × den < num × total, in integers
     cuts = [_fraction(p[k]) for k in ("a_cutoff", "b_cutoff")]
     a_num, a_den = cuts[0].numerator * total, cuts[0].denominator * 100
@@ -162,15 +172,25 @@ def abc(sales: Mapping[int, Decimal], params: Mapping | None = None,
     def class_at(_position, before):
         return "A" if before * a_den < a_num else "B" if before * b_den < b_num else "C"
 
-    return _place(sales, ranked, class_at, "C", never_bought)
+    return _place(cents, ranked, class_at, "C", never_bought)
+
+
+def _in_cents(sales: Mapping[int, Decimal]) -> dict[int, int]:
+    return {cid: to_cents(amount) for cid, amount in sales.items()}
 
 
 def classify(method: str, sales: Mapping[int, Decimal], params: Mapping | None = None,
              never_bought: Iterable[int] = ()) -> list[Placed]:
+    return classify_cents(method, _in_cents(sales), params, never_bought)
+
+
+def classify_cents(method: str, cents: Mapping[int, int], params: Mapping | None = None,
+                   never_bought: Iterable[int] = ()) -> list[Placed]:
+    """classify() over sales given in fen (the database sums them so)."""
     if method == PYRAMID:
-        return pyramid(sales, params, never_bought)
+        return pyramid_cents(cents, params, never_bought)
     if method == ABC:
-        return abc(sales, params, never_bought)
+        return abc_cents(cents, params, never_bought)
     raise ValueError(f"method: unknown method {method!r}")
 
 

@@ -28,7 +28,11 @@ def as_decimal(value: Fraction) -> Decimal:
 
 
 def ratio(part: int, whole: int) -> Decimal:
-    return (Decimal(part) / Decimal(whole)).quantize(EIGHT) if whole else Decimal(0)
+    """part / whole to 8 decimals, half up, in integers (100,000 Decimal divisions cost ~0.35 s)."""
+    if not whole:
+        return Decimal(0)
+    scaled, rest = divmod(part * 100_000_000, whole)
+    return Decimal(scaled + (2 * rest >= whole)).scaleb(-8)
 
 
 def _actor(user):
@@ -59,8 +63,8 @@ def compute_snapshot(user, method: str, period_from: datetime.date, period_to: d
     except ValueError as exc:
         field = str(exc).split(":", 1)[0]
         raise ValidationError({field: [str(exc)]}) from None
-    sales, never_bought = queries.period_sales(period_from, period_to)
-    placed = rules.classify(method, sales, params, never_bought)
+    cents, never_bought = queries.period_cents(period_from, period_to)
+    placed = rules.classify_cents(method, cents, params, never_bought)
     totals = rules.totals(method, placed)
     per_class = dict.fromkeys(rules.CLASSES[method], Decimal(0))
     for row in placed:
@@ -70,7 +74,7 @@ def compute_snapshot(user, method: str, period_from: datetime.date, period_to: d
         method=method, period_from=period_from, period_to=period_to, rule_version=rules.RULE_VERSION,
         params=params, created_by=actor, created_by_name=name, customer_count=len(placed),
         total_sales=sum(per_class.values(), Decimal(0)), totals=totals,
-        sales_per_class={k: str(v) for k, v in per_class.items()}, top20_share=as_decimal(rules.top_share(sales)))
+        sales_per_class={k: str(v) for k, v in per_class.items()}, top20_share=as_decimal(rules.top_share(cents)))
     total = len(placed)
     for start in range(0, total, BATCH):
         # The project's bulk writer (COPY on PostgreSQL, executemany on SQLite): 100,000 rows in ~1 s where

@@ -271,3 +271,93 @@ def customers_with_goods_before(day: datetime.date) -> set[int]:
 def customers_with_goods_up_to(day: datetime.date) -> set[int]:
     """Ids of the customers with a goods invoice dated on or before `day`."""
     return customers_with_goods_before(day + DAY)
+
+
+# --- the same sums in one statement, in fen, for classifying every active customer ------------------------
+
+def _sales_parts(period_from: datetime.date, period_to: datetime.date) -> list[tuple[str, str, list]]:
+    """The signed pieces whose sum per customer is its goods sales in [from, to], as (source, where, params):
+    source "months" (CustomerMonthSales rows of [first, after)) or "+days" / "-days" (goods invoices dated in
+    [a, b], added or taken off) — the same split as _goods, with a partial month read as its own days or as
+    its month's row less the rest of its days, whichever reads fewer days. None for a reversed period."""
+    if period_to < period_from:
+        return []
+    months, edges = _split(period_from, period_to)
+    parts = [("months", *months)] if months else []
+    for start, end in edges:
+        month = start.replace(day=1)
+        rest = [(a, b) for a, b in ((month, start - DAY), (end + DAY, _next_month(month) - DAY)) if a <= b]
+        if sum((b - a).days + 1 for a, b in rest) >= (end - start).days + 1:
+            parts.append(("+days", start, end))
+        else:
+            parts.append(("months", month, _next_month(month)))
+            parts.extend(("-days", a, b) for a, b in rest)
+    return parts
+
+
+def _merged(parts: list[tuple]) -> list[tuple]:
+    """Adjacent month ranges as one (one scan of the summary instead of two)."""
+    months = sorted((a, b) for source, a, b in parts if source == "months")
+    joined: list[list] = []
+    for a, b in months:
+        if joined and joined[-1][1] == a:
+            joined[-1][1] = b
+        else:
+            joined.append([a, b])
+    return [("months", a, b) for a, b in joined] + [part for part in parts if part[0] != "months"]
+
+
+def active_goods_cents(period_from: datetime.date, period_to: datetime.date) -> tuple[dict[int, int], set[int]]:
+    """({active customer id: goods sales in [from, to] in fen (0 when none)}, active ids that never bought goods
+    up to `to`). One statement for the sums — the signed pieces of _sales_parts unioned and grouped once in the
+    database, summed as integer fen (no Decimal per row) — plus the active ids; "never bought" is then looked up
+    only for the customers without sales in the period."""
+    quote = connection.ops.quote_name
+    months_table, invoice_table = quote(CustomerMonthSales._meta.db_table), quote(Invoice._meta.db_table)
+    cid, month, amount, kind, day = (quote(n) for n in ("customer_id", "month", "amount", "kind", "invoice_date"))
+    pieces, params = [], []
+    for source, a, b in _merged(_sales_parts(period_from, period_to)):
+        if source == "months":
+            pieces.append(f"SELECT {cid} AS c, {quote('sales')} AS v FROM {months_table} "
+                          f"WHERE {month} >= %s AND {month} < %s")
+            params.append([a, b])
+        else:
+            sign = "" if source == "+days" else "-"
+            pieces.append(f"SELECT {cid} AS c, {sign}{amount} AS v FROM {invoice_table} "
+                          f"WHERE {kind} = %s AND {day} >= %s AND {day} <= %s")
+            params.append([Invoice.Kind.GOODS, a, b])
+    cents: dict[int, int] = {}
+    with connection.cursor() as cursor:
+        # Each piece grouped on its own (the months: an index-only scan in customer order, streamed into a
+        # group aggregate; one statement for all made PostgreSQL plan a parallel hash that spilled to disk),
+        # the few rows per customer added up here. ROUND before the cast: SQLite sums decimals as floats.
+        for piece, piece_params in zip(pieces, params, strict=True):
+            cursor.execute(f"SELECT c, CAST(ROUND(SUM(v) * 100) AS BIGINT) FROM ({piece}) piece GROUP BY c",
+                           piece_params)
+            if not cents:
+                cents = dict(cursor.fetchall())
+                continue
+            for c, v in cursor.fetchall():
+                cents[c] = cents.get(c, 0) + v
+    from credo.customers.models import Customer
+
+    active = Customer.objects.filter(is_active=True).values_list("id", flat=True).order_by()
+    out = {c: cents.get(c) or 0 for c in active}
+    idle = [c for c, v in out.items() if not v]
+    return out, _never_bought(idle, period_to)
+
+
+def _never_bought(ids: list[int], day: datetime.date) -> set[int]:
+    """Those of `ids` with no goods invoice dated on or before `day`."""
+    if not ids:
+        return set()
+    month = day.replace(day=1)
+    bought: set[int] = set()
+    for start in range(0, len(ids), 5000):
+        chunk = ids[start:start + 5000]
+        bought.update(CustomerMonthSales.objects.filter(customer_id__in=chunk, month__lt=month)
+                      .values_list("customer_id", flat=True).distinct().order_by())
+        bought.update(Invoice.objects.filter(customer_id__in=chunk, kind=Invoice.Kind.GOODS,
+                                             invoice_date__gte=month, invoice_date__lte=day)
+                      .values_list("customer_id", flat=True).distinct().order_by())
+    return set(ids) - bought
