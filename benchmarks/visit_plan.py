@@ -5,7 +5,13 @@
 
 Generates users, territories and customers (importance key 10 %, general 60 %, scattered 30 %; half with
 coordinates) by bulk insert into a fresh database, then times: the first plan of a month (all rows created),
-a regeneration (nothing changes), and the plan for one salesperson (--person). Prints a table, or JSON.
+a regeneration (nothing changes), and the plan for one salesperson (sp0000). Prints a table, or JSON.
+
+--reuse keeps the database when it already holds exactly --customers customers and --salespeople salespeople
+(else it regenerates); the month's plan rows are deleted before the first plan either way, so "first plan"
+always creates every row. --profile FILE writes a cProfile of the first plan; --dump FILE writes the month's
+plan rows (person, customer, kind, sequence, planned_date, route_order, rank, purpose, class) sorted, one a
+line, to compare two versions of the planner on the same data (diff the files).
 """
 
 import argparse
@@ -62,6 +68,29 @@ def generate(customers: int, salespeople: int, seed: int) -> float:
     return time.perf_counter() - started
 
 
+def _holds(customers: int, salespeople: int) -> bool:
+    """Does the database already hold the generated data of this size?"""
+    from django.contrib.auth import get_user_model
+
+    from credo.core.models import Profile
+    from credo.customers.models import Customer
+
+    return (Customer.objects.count() == customers
+            and Profile.objects.filter(role="salesperson").count() == salespeople
+            and get_user_model().objects.filter(username="sp0000").exists())
+
+
+def _dump(month, path: str) -> None:
+    from credo.visits.models import Visit
+
+    rows = Visit.objects.filter(plan_month=month).values_list(
+        "person__username", "customer__code", "kind", "sequence", "planned_date", "route_order", "rank", "purpose",
+        "customer_class", "status")
+    with open(path, "w") as out:
+        for row in sorted(tuple("" if v is None else str(v) for v in r) for r in rows):
+            out.write("\t".join(row) + "\n")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--customers", type=int, default=100_000)
@@ -69,10 +98,14 @@ def main():
     parser.add_argument("--month", default="2026-12")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--reuse", action="store_true",
+                        help="keep the database when it holds exactly these customers and salespeople")
+    parser.add_argument("--profile", metavar="FILE", help="write a cProfile of the first plan to FILE")
+    parser.add_argument("--dump", metavar="FILE", help="write the month's plan rows, sorted, to FILE")
     args = parser.parse_args()
     url = os.environ.setdefault("DATABASE_URL", "sqlite:////tmp/credo_bench_visits.sqlite3")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "credo.settings")
-    prepare_database(url, fresh=True)
+    prepare_database(url, fresh=not args.reuse)
     import django
 
     django.setup()
@@ -84,13 +117,34 @@ def main():
     from credo.visits.planning import generate_plan
 
     month = rules.parse_month(args.month)
-    results = {"customers": args.customers, "salespeople": args.salespeople,
-               "generate_s": round(generate(args.customers, args.salespeople, args.seed), 2)}
+    results = {"customers": args.customers, "salespeople": args.salespeople}
+    if args.reuse and _holds(args.customers, args.salespeople):
+        results["generate_s"] = "reused"
+    else:
+        if args.reuse:
+            from django.db import connection
+
+            connection.close()
+            prepare_database(url, fresh=True)
+            call_command("migrate", verbosity=0)
+        results["generate_s"] = round(generate(args.customers, args.salespeople, args.seed), 2)
+    Visit.objects.filter(plan_month=month).delete()
     for label in ("first_plan", "regenerate"):
+        profiler = None
+        if label == "first_plan" and args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+            profiler.enable()
         started = time.perf_counter()
         result = generate_plan(month)
         results[f"{label}_s"] = round(time.perf_counter() - started, 2)
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(args.profile)
         results[f"{label}_created"] = result.created
+    if args.dump:
+        _dump(month, args.dump)
     from django.contrib.auth import get_user_model
 
     one = get_user_model().objects.get(username="sp0000")

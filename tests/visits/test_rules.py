@@ -138,3 +138,35 @@ def test_default_holidays_cover_two_years_with_the_lunar_dates():
     assert holidays[("中秋节", 2026)] == datetime.date(2026, 9, 25) and holidays[("中秋节", 2027)] == datetime.date(2027, 9, 15)
     assert holidays[("端午节", 2026)] == datetime.date(2026, 6, 19) and holidays[("端午节", 2027)] == datetime.date(2027, 6, 9)
     assert holidays[("元宵节", 2026)] == datetime.date(2026, 3, 3)
+
+
+def _reference_route(stops):
+    """The plain nearest neighbour (every remaining stop measured with rules.distance), as planned before."""
+    plain = sorted((s for s in stops if s[2] is None), key=lambda s: s[1])
+    located = sorted((s for s in stops if s[2] is not None), key=lambda s: s[1])
+    order = [s[0] for s in plain]
+    if located:
+        current = located.pop(0)
+        order.append(current[0])
+        while located:
+            nearest = min(range(len(located)),
+                          key=lambda i: (rules.distance(current[2], located[i][2]), located[i][1]))
+            current = located.pop(nearest)
+            order.append(current[0])
+    return order
+
+
+@pytest.mark.parametrize("count, seed, spread", [
+    (5, 1, 0.5), (31, 2, 0.5), (33, 3, 0.5), (80, 4, 0.02), (200, 5, 1.0), (300, 6, 0.0001)])
+def test_day_route_banded_search_gives_the_plain_nearest_neighbour_order(count, seed, spread):
+    import random
+
+    rng = random.Random(seed)
+    spots = [(31 + rng.random() * spread, 121 + rng.random() * spread) for _ in range(max(1, count // 3))]
+    stops = []
+    for i in range(count):
+        # shared spots and shared sort keys make ties, which must break the same way
+        point = None if rng.random() < 0.2 else (rng.choice(spots) if rng.random() < 0.5 else
+                                                  (31 + rng.random() * spread, 121 + rng.random() * spread))
+        stops.append((i, (f"T{rng.randint(0, 3)}", rng.randint(0, count // 4)), point))
+    assert rules.day_route(stops) == _reference_route(stops)

@@ -29,8 +29,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Q
+from django.utils import timezone
 
 from credo.core import audit
 from credo.core.models import AuditEntry, Profile
@@ -43,6 +44,8 @@ from .classes import classes_for
 from .models import Purpose, RankHolder, Status, Visit, VisitPolicy
 
 BATCH = 2000
+# On PostgreSQL, refresh the visit table's statistics after a run that created at least this many rows.
+ANALYZE_AFTER = 20_000
 
 
 @dataclass
@@ -101,37 +104,64 @@ def build_plan(month: datetime.date, customers: list[dict], classes: dict, rates
     senior = senior or {}
     last_done = last_done or {}
     days = rules.working_days(month)
+    # Per class, the policy rows with a rate, rank by rank and kind by kind (the order rows are made in); a rate
+    # of 0 or none plans nothing (rules.planned_contacts), so those are not asked about customer by customer.
+    ranks = (rules.SALESPERSON, rules.SALES_MANAGER, rules.MARKETING_DIRECTOR, rules.EXECUTIVE)
+    policy = {}
+    for cls in {*rules.CLASSES, *classes.values(), "C"}:
+        policy[cls] = [(rank, kind, rate, rules.interval_months(rate) or 12)
+                       for rank in ranks for kind in rules.POLICY_KINDS
+                       if (rate := rates.get((cls, rank, kind), 0)) and rate > 0]
+    # planned_contacts depends on the customer id only through id mod 12 (rates of one a month or more) or id
+    # mod the interval (below one); without a done contact in the window it is the same for every such id.
+    contacts: dict[tuple, int] = {}
+    director = senior.get(rules.MARKETING_DIRECTOR, {})
+    executive = senior.get(rules.EXECUTIVE, {})
     wanted: dict[int, list[tuple]] = defaultdict(list)  # person -> [(customer, kind, rank, count)]
     by_id = {c["pk"]: c for c in customers}
     for c in customers:
         pk = c["pk"]
-        cls = classes.get(pk, "C")
+        rows_of_class = policy[classes.get(pk, "C")]
+        if not rows_of_class:
+            continue
         owner = c["account_manager_id"]
         persons = {rules.SALESPERSON: owner, rules.SALES_MANAGER: team_manager.get(owner),
-                   rules.MARKETING_DIRECTOR: senior.get(rules.MARKETING_DIRECTOR, {}).get(pk),
-                   rules.EXECUTIVE: senior.get(rules.EXECUTIVE, {}).get(pk)}
-        for rank, person in persons.items():
+                   rules.MARKETING_DIRECTOR: director.get(pk), rules.EXECUTIVE: executive.get(pk)}
+        for rank, kind, rate, modulus in rows_of_class:
+            person = persons[rank]
             if person is None or (rank != rules.SALESPERSON and person == owner):
                 continue  # a senior holder who is the account manager visits in that role already
-            for kind in rules.POLICY_KINDS:
-                n = rules.planned_contacts(rates.get((cls, rank, kind), 0), month, pk, last_done.get((pk, rank, kind)))
-                if n:
-                    wanted[person].append((pk, kind, rank, n))
+            done = last_done.get((pk, rank, kind))
+            if done is None:
+                key = (rate, pk % modulus)
+                n = contacts.get(key)
+                if n is None:
+                    n = contacts[key] = rules.planned_contacts(rate, month, pk)
+            else:
+                n = rules.planned_contacts(rate, month, pk, done)
+            if n:
+                wanted[person].append((pk, kind, rank, n))
 
-    def order_key(pk):
-        c = by_id[pk]
-        return (c["territory_code"] or "", c["route"] or "", c["route_sequence"] or 0, c["office_address"] or "", pk)
+    order_keys = {}
+    for c in customers:
+        order_keys[c["pk"]] = (c["territory_code"] or "", c["route"] or "", c["route_sequence"] or 0,
+                               c["office_address"] or "", c["pk"])
 
     rows = []
+    spreads: dict[tuple, list] = {}
     for person, items in wanted.items():
-        ranked = sorted({item[0] for item in items}, key=order_key)
+        ranked = sorted({item[0] for item in items}, key=order_keys.__getitem__)
         place = {pk: i for i, pk in enumerate(ranked)}
         for pk, kind, rank, n in items:
             position = place[pk] * 1000 // max(1, len(ranked))
-            for seq, day in enumerate(rules.spread(n, days, position), start=1):
+            dates = spreads.get((n, position))
+            if dates is None:
+                dates = spreads[(n, position)] = rules.spread(n, days, position)
+            cls = classes.get(pk, "C")
+            base = rules.RANK_SEQUENCE_BASE[rank]
+            for seq, day in enumerate(dates, start=1):
                 rows.append({"customer": pk, "person": person, "kind": kind, "purpose": Purpose.SALES, "rank": rank,
-                             "sequence": rules.RANK_SEQUENCE_BASE[rank] + seq, "planned_date": day,
-                             "class": classes.get(pk, "C")})
+                             "sequence": base + seq, "planned_date": day, "class": cls})
     for pk, day in collection.items():
         c = by_id.get(pk)
         if c is None:
@@ -142,17 +172,16 @@ def build_plan(month: datetime.date, customers: list[dict], classes: dict, rates
                      "class": classes.get(pk, "C")})
 
     # Day routes: each person's visits of a day, nearest neighbour where coordinates exist.
+    points = {}
+    for c in customers:
+        points[c["pk"]] = ((float(c["latitude"]), float(c["longitude"]))
+                           if c["latitude"] is not None and c["longitude"] is not None else None)
     per_day: dict[tuple, list[dict]] = defaultdict(list)
     for row in rows:
         if row["kind"] == rules.VISIT:
             per_day[(row["person"], row["planned_date"])].append(row)
     for day_rows in per_day.values():
-        stops = []
-        for i, row in enumerate(day_rows):
-            c = by_id[row["customer"]]
-            point = ((float(c["latitude"]), float(c["longitude"]))
-                     if c["latitude"] is not None and c["longitude"] is not None else None)
-            stops.append((i, order_key(row["customer"]), point))
+        stops = [(i, order_keys[row["customer"]], points[row["customer"]]) for i, row in enumerate(day_rows)]
         for order, i in enumerate(rules.day_route(stops), start=1):
             day_rows[i]["route_order"] = order
     return rows
@@ -214,12 +243,7 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
                 seen.add(key)
                 old = have.get(key)
                 if old is None:
-                    to_create.append(Visit(customer_id=r["customer"], person_id=person, kind=r["kind"],
-                                           purpose=r["purpose"], rank=r["rank"], status=Status.PLANNED,
-                                           plan_month=month,
-                                           sequence=r["sequence"], planned_date=r["planned_date"],
-                                           route_order=r.get("route_order"), customer_class=r["class"],
-                                           recorded_by="plan"))
+                    to_create.append(r)
                 elif old[1] != Status.PLANNED:
                     result.kept_recorded += 1
                 elif (old[2], old[3], old[4]) != (r["planned_date"], r.get("route_order"), r["rank"]):
@@ -230,7 +254,7 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
             to_delete.extend(v[0] for k, v in have.items() if k not in seen and v[1] == Status.PLANNED)
             if progress:
                 progress(done, len(all_persons))
-        Visit.objects.bulk_create(to_create, batch_size=BATCH, ignore_conflicts=True)
+        _create(to_create, month)
         Visit.objects.bulk_update(to_move, ["planned_date", "route_order", "customer_class", "rank"],
                                   batch_size=BATCH)
         for start in range(0, len(to_delete), BATCH):
@@ -238,7 +262,69 @@ def generate_plan(month: datetime.date, *, actor=None, person_ids=None, progress
         result.created, result.moved, result.removed = len(to_create), len(to_move), len(to_delete)
         audit.record(actor, AuditEntry.Action.CREATE, object_type="visits.plan", object_id=result.month,
                      object_repr=f"visit plan {result.month}", after=result.as_dict())
+        if connection.vendor == "postgresql" and len(to_create) >= ANALYZE_AFTER:
+            # A month's first plan adds as many rows as the table may have held before; without fresh statistics
+            # (autovacuum off, or not yet round) the next plan for one person reads every row of the month.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(Visit._meta.db_table)}")
     return result
+
+
+# The columns a planned row sets; every other column of Visit gets its field default (as Visit(...) would).
+_PLAN_COLUMNS = ("customer_id", "person_id", "kind", "purpose", "rank", "sequence", "planned_date", "route_order",
+                 "customer_class")
+
+
+def _create(rows: list[dict], month: datetime.date) -> None:
+    """Insert new planned rows as Visit(...) + bulk_create(ignore_conflicts=True) would, without a model instance
+    and the ORM's per-value compiling: executemany INSERT OR IGNORE on SQLite; on PostgreSQL COPY into a
+    temporary table, then INSERT ... ON CONFLICT DO NOTHING from it. Other databases: bulk_create."""
+    if not rows:
+        return
+    if connection.vendor not in ("sqlite", "postgresql"):
+        Visit.objects.bulk_create([Visit(customer_id=r["customer"], person_id=r["person"], kind=r["kind"],
+                                         purpose=r["purpose"], rank=r["rank"], status=Status.PLANNED,
+                                         plan_month=month, sequence=r["sequence"], planned_date=r["planned_date"],
+                                         route_order=r.get("route_order"), customer_class=r["class"],
+                                         recorded_by="plan") for r in rows], batch_size=BATCH, ignore_conflicts=True)
+        return
+    now = timezone.now()
+    fixed = {"status": Status.PLANNED, "plan_month": month, "recorded_by": "plan"}
+    fields = {f.attname: f for f in Visit._meta.concrete_fields if not f.primary_key}
+    constants = {}
+    for name, f in fields.items():
+        if name in _PLAN_COLUMNS:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            value = now
+        else:
+            value = fixed.get(name, f.get_default())
+        constants[name] = f.get_db_prep_save(value, connection)
+    date_field = fields["planned_date"]
+    dates = {}
+    for r in rows:
+        if r["planned_date"] not in dates:
+            dates[r["planned_date"]] = date_field.get_db_prep_save(r["planned_date"], connection)
+    columns = list(_PLAN_COLUMNS) + list(constants)
+    tail = tuple(constants.values())
+    values = [(r["customer"], r["person"], str(r["kind"]), str(r["purpose"]), str(r["rank"]), r["sequence"],
+               dates[r["planned_date"]], r.get("route_order"), r["class"]) + tail for r in rows]
+    table = connection.ops.quote_name(Visit._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(fields[c].column) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite" or not hasattr(cursor.cursor, "copy"):  # SQLite, or psycopg 2
+            marks = ", ".join(["%s"] * len(columns))
+            insert = "INSERT OR IGNORE INTO" if connection.vendor == "sqlite" else "INSERT INTO"
+            conflict = "" if connection.vendor == "sqlite" else " ON CONFLICT DO NOTHING"
+            cursor.executemany(f"{insert} {table} ({names}) VALUES ({marks}){conflict}", values)
+            return
+        temp = connection.ops.quote_name("visit_plan_new")
+        cursor.execute(f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS SELECT {names} FROM {table} WITH NO DATA")
+        with cursor.cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        cursor.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM {temp} ON CONFLICT DO NOTHING")
+        cursor.execute(f"DROP TABLE {temp}")
 
 
 def senior_holders() -> dict[str, list[int]]:

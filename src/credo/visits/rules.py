@@ -225,23 +225,93 @@ def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
+def _trig(point: tuple[float, float]) -> tuple[float, float, float]:
+    """(lat, lon) in radians and cos(lat) of a point, worked out once per stop for _haversine."""
+    lat, lon = math.radians(point[0]), math.radians(point[1])
+    return lat, lon, math.cos(lat)
+
+
+def _haversine(a: tuple[float, float, float], b: tuple[float, float, float]) -> float:
+    """distance(p, q) from _trig(p), _trig(q): the same operations in the same order, so the same float."""
+    h = math.sin((b[0] - a[0]) / 2) ** 2 + a[2] * b[2] * math.sin((b[1] - a[1]) / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+# Above this many stops with coordinates in a day, the nearest neighbour is searched in a latitude band instead
+# of over every remaining stop; the order is the same (see _nearest_neighbour_banded).
+BANDED_NN_FROM = 32
+
+
 def day_route(stops: list[tuple]) -> list:
     """Order one day's stops: (key, sort_key, (lat, lon) or None) -> keys in visiting order.
 
     Stops without coordinates keep their territory/route/address order (sort_key) and come first; those with
-    coordinates follow in nearest-neighbour order from the first of them (by sort_key).
+    coordinates follow in nearest-neighbour order from the first of them (by sort_key); between stops equally
+    near, the one first by sort_key (then the earlier in `stops`).
     """
     plain = sorted((s for s in stops if s[2] is None), key=lambda s: s[1])
     located = sorted((s for s in stops if s[2] is not None), key=lambda s: s[1])
     order = [s[0] for s in plain]
-    if located:
-        current = located.pop(0)
-        order.append(current[0])
-        while located:
-            nearest = min(range(len(located)), key=lambda i: (distance(current[2], located[i][2]), located[i][1]))
-            current = located.pop(nearest)
-            order.append(current[0])
+    if not located:
+        return order
+    points = [_trig(s[2]) for s in located]
+    keys = [s[1] for s in located]
+    if len(located) > BANDED_NN_FROM:
+        visit = _nearest_neighbour_banded(points, keys)
+    else:
+        visit = _nearest_neighbour(points, keys)
+    order.extend(located[i][0] for i in visit)
     return order
+
+
+def _nearest_neighbour(points: list[tuple], keys: list) -> list[int]:
+    """Indexes in nearest-neighbour order from index 0: each step the least (distance, key, index)."""
+    remaining = list(range(1, len(points)))
+    current = 0
+    out = [0]
+    while remaining:
+        here = points[current]
+        best = min(range(len(remaining)),
+                   key=lambda j: (_haversine(here, points[remaining[j]]), keys[remaining[j]]))
+        current = remaining.pop(best)
+        out.append(current)
+    return out
+
+
+def _nearest_neighbour_banded(points: list[tuple], keys: list) -> list[int]:
+    """The same order as _nearest_neighbour, without measuring to every remaining stop: the remaining stops are
+    kept sorted by latitude and scanned outwards from the current one's; a stop whose latitude alone puts it
+    further than the best so far (great-circle distance >= R * |difference in latitude|) ends the scan on that
+    side. The margin on that bound is far above the rounding of _haversine, so a stop left out can neither be
+    nearer nor tie; ties are broken by (key, index) as in _nearest_neighbour (the earlier index wins there as
+    `remaining` keeps index order)."""
+    from bisect import bisect_left, insort
+
+    band = []
+    for i in range(1, len(points)):
+        insort(band, (points[i][0], i))
+    current = 0
+    out = [0]
+    while band:
+        here = points[current]
+        lat = here[0]
+        start = bisect_left(band, (lat, -1))
+        best = None  # (distance, key, index)
+        best_at = -1
+        for step in (-1, 1):
+            j = start - 1 if step < 0 else start
+            while 0 <= j < len(band):
+                i = band[j][1]
+                if best is not None and 6371.0 * abs(band[j][0] - lat) > best[0] * (1 + 1e-9) + 1e-9:
+                    break
+                candidate = (_haversine(here, points[i]), keys[i], i)
+                if best is None or candidate < best:
+                    best, best_at = candidate, j
+                j += step
+        current = best[2]
+        del band[best_at]
+        out.append(current)
+    return out
 
 
 def compliance_pct(done: int, planned: int) -> Decimal | None:
