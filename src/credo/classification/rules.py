@@ -24,6 +24,7 @@ import math
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
+from operator import itemgetter
 from typing import NamedTuple
 
 PYRAMID = "pyramid"
@@ -110,8 +111,8 @@ def to_cents(amount) -> int:
 
 def _ranked(cents: Mapping[int, int]) -> list[tuple[int, int]]:
     """(customer id, cents) with cents > 0, descending; ties by id for a stable rank."""
-    ranked = [item for item in cents.items() if item[1] > 0]
-    ranked.sort(key=lambda item: (-item[1], item[0]))
+    ranked = sorted(item for item in cents.items() if item[1] > 0)  # by id (unique) …
+    ranked.sort(key=itemgetter(1), reverse=True)  # … then by amount: a stable sort keeps ids ascending in ties
     return ranked
 
 
@@ -121,12 +122,13 @@ def _place(cents, ranked, class_at, zero_class, never_bought) -> list[Placed]:
     total = sum(c for _cid, c in ranked)
     rows = []
     append = rows.append
+    new = tuple.__new__  # Placed(...) through NamedTuple's Python-level __new__ costs twice as much
     running = 0
     previous_cents, previous_class = None, None
     for position, (cid, c) in enumerate(ranked):
         klass = previous_class if c == previous_cents else class_at(position, running)
         running += c
-        append(Placed(cid, klass, position + 1, c, running, total))
+        append(new(Placed, (cid, klass, position + 1, c, running, total, False)))
         previous_cents, previous_class = c, klass
     never_bought = set(never_bought)
     rows.extend(Placed(cid, zero_class, None, 0, total, total, cid in never_bought)

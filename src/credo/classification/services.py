@@ -64,11 +64,13 @@ def compute_snapshot(user, method: str, period_from: datetime.date, period_to: d
         field = str(exc).split(":", 1)[0]
         raise ValidationError({field: [str(exc)]}) from None
     cents, never_bought = queries.period_cents(period_from, period_to)
-    placed = rules.classify_cents(method, cents, params, never_bought)
+    with demo.no_gc_pauses():
+        placed = rules.classify_cents(method, cents, params, never_bought)
     totals = rules.totals(method, placed)
-    per_class = dict.fromkeys(rules.CLASSES[method], Decimal(0))
+    class_cents = dict.fromkeys(rules.CLASSES[method], 0)
     for row in placed:
-        per_class[row.klass] += row.sales
+        class_cents[row.klass] += row.cents
+    per_class = {k: Decimal(v).scaleb(-2) for k, v in class_cents.items()}
     actor, name = _actor(user)
     run = ClassificationRun.objects.create(
         method=method, period_from=period_from, period_to=period_to, rule_version=rules.RULE_VERSION,
@@ -76,14 +78,16 @@ def compute_snapshot(user, method: str, period_from: datetime.date, period_to: d
         total_sales=sum(per_class.values(), Decimal(0)), totals=totals,
         sales_per_class={k: str(v) for k, v in per_class.items()}, top20_share=as_decimal(rules.top_share(cents)))
     total = len(placed)
+    columns = ["run_id", "customer_id", "klass", "sales", "rank", "share", "cumulative_share", "never_bought",
+               "override_class", "override_reason", "overridden_by"]
     for start in range(0, total, BATCH):
-        # The project's bulk writer (COPY on PostgreSQL, executemany on SQLite): 100,000 rows in ~1 s where
-        # bulk_create took ~11 s.
-        demo.insert(ClassResult, [
-            demo.new(ClassResult, run_id=run.pk, customer_id=p.customer_id, klass=p.klass, sales=p.sales,
-                     rank=p.rank, share=ratio(p.cents, p.total_cents),
-                     cumulative_share=ratio(p.cumulative_cents, p.total_cents), never_bought=p.never_bought)
-            for p in placed[start:start + BATCH]])
+        # Plain tuples into COPY (PostgreSQL) / executemany (SQLite): 100,000 rows in ~1 s where bulk_create
+        # took ~11 s and model instances another 0.4 s.
+        with demo.no_gc_pauses():
+            rows = [(run.pk, p.customer_id, p.klass, Decimal(p.cents).scaleb(-2), p.rank,
+                     ratio(p.cents, p.total_cents), ratio(p.cumulative_cents, p.total_cents), p.never_bought,
+                     "", "", "") for p in placed[start:start + BATCH]]
+        demo.insert_rows(ClassResult, columns, rows)
         if progress:
             progress(min(start + BATCH, total), total)
     audit.record(user, AuditEntry.Action.CREATE, run,
