@@ -252,23 +252,14 @@ def insert(model: type[models.Model], objs: list, *, with_pk: bool = False) -> i
     fields = [f for f in model._meta.concrete_fields if with_pk or not f.primary_key]
     spec = [(f.attname, _converter(f)) for f in fields]
     rows = [tuple(d[a] if c is None else c(d[a]) for a, c in spec) for d in (o.__dict__ for o in objs)]
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and hasattr(cursor.cursor, "copy"):  # psycopg 3
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            placeholders = ", ".join(["%s"] * len(fields))
-            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", rows)
-    return len(rows)
+    return insert_rows(model, [f.attname for f in fields], rows)
 
 
 def insert_rows(model: type[models.Model], attnames: list[str], rows) -> int:
-    """Write plain tuples into the named columns (attnames, e.g. "customer_id") in one go, like insert() but
-    without model instances: for derived rows written by the hundred thousand (classification results). The
-    values must already be what the database takes (int, str, Decimal, bool; no dates on SQLite)."""
+    """Write plain tuples into the named columns (attnames, e.g. "customer_id") in one go: what insert() does
+    once the instances are turned into tuples, and used as such for derived rows written by the hundred thousand
+    (classification results). The values must already be what the database takes (int, str, Decimal, bool;
+    no dates on SQLite)."""
     rows = rows if isinstance(rows, list) else list(rows)
     if not rows:
         return 0
