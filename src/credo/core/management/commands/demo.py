@@ -82,8 +82,8 @@ class Command(BaseCommand):
                     pyramid = classification.compute_snapshot(None, "pyramid", *period)
                     classification.compute_snapshot(None, "abc", *period)
                     plan = generate_plan(timezone.localdate().replace(day=1), actor="demo")
-                    segments_demo.generate(*period)
-                    segments.compute_segments(None, *period)
+                    potentials = segments_demo.generate(*period)
+                    value = segments.compute_segments(None, *period)
                 ledger_seconds = time.perf_counter() - ledger_started
         risk = run_scan(notify=False) if invoices_per_customer and result.customers else None
         if result.customers:
@@ -121,6 +121,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Classes: pyramid and ABC snapshots for {period[0]} – {period[1]} "
                               f"({pyramid.totals}); visit plan for this month: {plan.visits} visits and "
                               f"{plan.calls} calls for {plan.persons} people.")
+            self.stdout.write(f"Value segments: {value.totals} (MV most valuable, MG most growable, M maintain, "
+                              f"BZ below zero), {potentials} customers with an estimated potential.")
         if risk is not None:
             self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
 
