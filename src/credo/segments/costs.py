@@ -10,7 +10,8 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Max, Q, Sum
+from django.db import connection
+from django.db.models import Count, Max, Sum
 
 from credo.collection.models import DunningLetter
 from credo.customers.models import CompetitorPresence
@@ -22,7 +23,6 @@ from . import rules
 from .models import CustomerCost, CustomerPotential
 
 COST_SOURCES: list = []
-CHUNK = 2000
 LETTER_RATE = {"notice": "notice_letter", "warning": "warning_letter", "lawyer": "lawyer_letter"}
 PURPOSE_KIND = {Purpose.COLLECTION: rules.COLLECTION, Purpose.COMPLAINT: rules.COMPLAINT}
 
@@ -69,24 +69,45 @@ def bad_debt_costs(period_from, period_to, into) -> None:
         into[row["customer_id"]][rules.BAD_DEBT] -= row["s"]
 
 
+# Σ amount × days owed per customer, in the database. For an invoice of amount A dated d, with settlements
+# (paid, date) up to the period's end T (rules.owed_amount_days, which this must equal):
+#     A × (T + 1 − max(d, F))  −  Σ paid × (T + 1 − max(date, d, F))
+# An invoice settled before F gives 0, so only those still open at F are read: open now, or settled on or after F.
+_OWED_SQL = {
+    "postgresql": {"days": "(%s::date - GREATEST({dates}, %s::date))", "greatest": "GREATEST"},
+    "sqlite": {"days": "CAST(julianday(%s) - julianday(MAX({dates}, %s)) AS INTEGER)", "greatest": "MAX"},
+}
+
+
+def _owed_amount_days(period_from, period_to) -> dict[int, Decimal]:
+    q = connection.ops.quote_name
+    invoice, allocation = q(Invoice._meta.db_table), q(Allocation._meta.db_table)
+    sql = _OWED_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
+    end = period_to + datetime.timedelta(days=1)
+    still_open = (f"i.{q('invoice_date')} <= %s AND (i.{q('open_amount')} > 0 OR EXISTS (SELECT 1 FROM {allocation} "
+                  f"x WHERE x.{q('invoice_id')} = i.{q('id')} AND x.{q('allocation_date')} >= %s))")
+    owed = sql["days"].format(dates=f"i.{q('invoice_date')}")
+    paid = sql["days"].format(dates=f"a.{q('allocation_date')}, i.{q('invoice_date')}")
+    out: dict[int, Decimal] = defaultdict(Decimal)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT i.{q('customer_id')}, SUM(i.{q('amount')} * {owed}) FROM {invoice} i "
+                       f"WHERE {still_open} GROUP BY i.{q('customer_id')}",
+                       [end, period_from, period_to, period_from])
+        for cid, value in cursor.fetchall():
+            out[cid] += Decimal(str(value or 0))
+        cursor.execute(f"SELECT i.{q('customer_id')}, SUM(a.{q('amount')} * {paid}) FROM {allocation} a "
+                       f"JOIN {invoice} i ON i.{q('id')} = a.{q('invoice_id')} "
+                       f"WHERE a.{q('allocation_date')} <= %s AND {still_open} GROUP BY i.{q('customer_id')}",
+                       [end, period_from, period_to, period_to, period_from])
+        for cid, value in cursor.fetchall():
+            out[cid] -= Decimal(str(value or 0))
+    # money × whole days has 2 decimals; SQLite sums as floats (…0000003)
+    return {cid: rules.money(value) for cid, value in out.items()}
+
+
 def opportunity_costs(period_from, period_to, rate_percent, into) -> None:
-    """What was owed during the period: invoices dated up to its end that were still open at its start (open
-    now, or settled on or after the start), with all their settlements."""
-    settled_late = Allocation.objects.filter(allocation_date__gte=period_from).values("invoice_id")
-    invoices = (Invoice.objects.filter(invoice_date__lte=period_to)
-                .filter(Q(open_amount__gt=0) | Q(pk__in=settled_late))
-                .values_list("pk", "customer_id", "invoice_date", "amount").order_by())
-    invoice_rows = {pk: (cid, day, amount) for pk, cid, day, amount in invoices.iterator(chunk_size=5000)}
-    settlements = defaultdict(list)
-    ids = list(invoice_rows)
-    for start in range(0, len(ids), CHUNK):
-        for invoice_id, day, amount in (Allocation.objects.filter(invoice_id__in=ids[start:start + CHUNK])
-                                        .values_list("invoice_id", "allocation_date", "amount").order_by()):
-            settlements[invoice_id].append((day, amount))
-    amount_days = defaultdict(Decimal)
-    for pk, (cid, day, amount) in invoice_rows.items():
-        amount_days[cid] += rules.owed_amount_days(day, amount, settlements.get(pk, ()), period_from, period_to)
-    for cid, value in amount_days.items():
+    """The cost of capital tied up in what each customer owed during the period (§6.7)."""
+    for cid, value in _owed_amount_days(period_from, period_to).items():
         cost = rules.opportunity_cost(value, rate_percent)
         if cost:
             into[cid][rules.COLLECTION] += cost
