@@ -84,21 +84,26 @@ def _owed_amount_days(period_from, period_to) -> dict[int, Decimal]:
     invoice, allocation = q(Invoice._meta.db_table), q(Allocation._meta.db_table)
     sql = _OWED_SQL["postgresql" if connection.vendor == "postgresql" else "sqlite"]
     end = period_to + datetime.timedelta(days=1)
-    still_open = (f"i.{q('invoice_date')} <= %s AND (i.{q('open_amount')} > 0 OR EXISTS (SELECT 1 FROM {allocation} "
-                  f"x WHERE x.{q('invoice_id')} = i.{q('id')} AND x.{q('allocation_date')} >= %s))")
+    # Open now, or settled now but by something dated on or after F: two branches, each with its own plan (one
+    # OR made PostgreSQL walk all invoices through an index, 18 s on 5 million).
+    columns = ", ".join(q(c) for c in ("id", "customer_id", "amount", "invoice_date"))
+    still_open = (f"(SELECT {columns} FROM {invoice} WHERE {q('invoice_date')} <= %s AND {q('open_amount')} > 0 "
+                  f"UNION ALL SELECT {columns} FROM {invoice} WHERE {q('invoice_date')} <= %s "
+                  f"AND {q('open_amount')} = 0 AND {q('id')} IN (SELECT {q('invoice_id')} FROM {allocation} "
+                  f"WHERE {q('allocation_date')} >= %s))")
+    open_params = [period_to, period_to, period_from]
     owed = sql["days"].format(dates=f"i.{q('invoice_date')}")
     paid = sql["days"].format(dates=f"a.{q('allocation_date')}, i.{q('invoice_date')}")
     out: dict[int, Decimal] = defaultdict(Decimal)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT i.{q('customer_id')}, SUM(i.{q('amount')} * {owed}) FROM {invoice} i "
-                       f"WHERE {still_open} GROUP BY i.{q('customer_id')}",
-                       [end, period_from, period_to, period_from])
+        cursor.execute(f"SELECT i.{q('customer_id')}, SUM(i.{q('amount')} * {owed}) FROM {still_open} i "
+                       f"GROUP BY i.{q('customer_id')}", [end, period_from, *open_params])
         for cid, value in cursor.fetchall():
             out[cid] += Decimal(str(value or 0))
         cursor.execute(f"SELECT i.{q('customer_id')}, SUM(a.{q('amount')} * {paid}) FROM {allocation} a "
-                       f"JOIN {invoice} i ON i.{q('id')} = a.{q('invoice_id')} "
-                       f"WHERE a.{q('allocation_date')} <= %s AND {still_open} GROUP BY i.{q('customer_id')}",
-                       [end, period_from, period_to, period_to, period_from])
+                       f"JOIN {still_open} i ON i.{q('id')} = a.{q('invoice_id')} "
+                       f"WHERE a.{q('allocation_date')} <= %s GROUP BY i.{q('customer_id')}",
+                       [end, period_from, *open_params, period_to])
         for cid, value in cursor.fetchall():
             out[cid] -= Decimal(str(value or 0))
     # money × whole days has 2 decimals; SQLite sums as floats (…0000003)
