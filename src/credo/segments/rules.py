@@ -69,6 +69,14 @@ class CustomerValue:
     cost_of_goods: Decimal = ZERO
     costs: Mapping[str, Decimal] = dataclasses.field(default_factory=dict)  # by COST_KINDS
     potential: Decimal | None = None  # for the period
+    # worked out once (the segmentation reads them several times per customer)
+    profit: Decimal = dataclasses.field(init=False)
+    growth_gap: Decimal | None = dataclasses.field(init=False)
+
+    def __post_init__(self):
+        total_cost = sum((self.costs.get(k, ZERO) for k in COST_KINDS), ZERO)
+        object.__setattr__(self, "profit", self.sales - self.cost_of_goods - total_cost)
+        object.__setattr__(self, "growth_gap", None if self.potential is None else self.potential - self.sales)
 
     @property
     def gross_profit(self) -> Decimal:
@@ -76,14 +84,6 @@ class CustomerValue:
 
     def cost(self, kind: str) -> Decimal:
         return self.costs.get(kind, ZERO)
-
-    @property
-    def profit(self) -> Decimal:
-        return self.gross_profit - sum((self.cost(k) for k in COST_KINDS), ZERO)
-
-    @property
-    def growth_gap(self) -> Decimal | None:
-        return None if self.potential is None else self.potential - self.sales
 
 
 def potential_for_period(annual, days: int) -> Decimal:

@@ -3,6 +3,7 @@ compute_segments gathers each customer's sales, cost of goods and costs over the
 pure rules and bulk-inserts one result per active customer."""
 
 import datetime
+import json
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 
@@ -112,14 +113,13 @@ def compute_segments(user, period_from: datetime.date, period_to: datetime.date,
         total_profit=sum((v.profit for v in values), Decimal(0)),
         top20_sales_share=_share(sales_share), top20_profit_share=_share(profit_share))
     potentials = costs.annual_potentials(period_to)
+    columns = ["run_id", "customer_id", "segment", "profit_rank", "sales", "gross_profit", "service_cost",
+               "complaint_cost", "collection_cost", "bad_debt_cost", "profit", "potential", "growth_gap", "working"]
     for start in range(0, len(values), BATCH):
-        demo.insert(SegmentResult, [
-            demo.new(SegmentResult, run_id=run.pk, customer_id=v.customer_id, segment=placed[v.customer_id][0],
-                     profit_rank=placed[v.customer_id][1], sales=v.sales, gross_profit=v.gross_profit,
-                     service_cost=v.cost(rules.SERVICE), complaint_cost=v.cost(rules.COMPLAINT),
-                     collection_cost=v.cost(rules.COLLECTION), bad_debt_cost=v.cost(rules.BAD_DEBT),
-                     profit=v.profit, potential=v.potential, growth_gap=v.growth_gap,
-                     working=_working(v, potentials.get(v.customer_id)))
+        demo.insert_rows(SegmentResult, columns, [
+            (run.pk, v.customer_id, *placed[v.customer_id], v.sales, v.gross_profit, v.cost(rules.SERVICE),
+             v.cost(rules.COMPLAINT), v.cost(rules.COLLECTION), v.cost(rules.BAD_DEBT), v.profit, v.potential,
+             v.growth_gap, json.dumps(_working(v, potentials.get(v.customer_id))))
             for v in values[start:start + BATCH]])
         if progress:
             progress(min(start + BATCH, len(values)), len(values))
