@@ -23,6 +23,9 @@ missing or --rebuild). Then median (and p95) of --repeat runs after one warm-up:
   snapshot:pyramid  services.compute_snapshot(): classes + bulk insert of one result per customer + audit (the
                     write share is the rest: snapshot − classes, reported as write:pyramid / write:abc)
   snapshot:abc      the same for ABC
+  snapshot:value    segments.compute_segments(): every customer's profit after costs (sales and cost of goods,
+                    contacts, letters, recorded costs, bad debt, the opportunity cost of all it owed) and value
+                    segment, stored (once; no DuckDB counterpart — the ratio is only for scale)
 
 Baseline: DuckDB computing both classifications (grouped sum, window ranks / cumulative shares, counts per
 class) over the same raw invoice rows copied from the database in the same run; the ratio is case ÷ DuckDB (the
@@ -241,6 +244,15 @@ def run(customers: int, invoices: int, repeat: int, reuse: bool, seed: int, rebu
         cases.append(case)
         rest = case["median_ms"] - by_case[f"classes:{method}"]["median_ms"]
         cases.append({"user": "(derived)", "case": f"write:{method}", "median_ms": rest, "p95_ms": float("nan")})
+
+    from credo.segments import services as segments
+
+    def value_snapshot():
+        with transaction.atomic():
+            segments.compute_segments(None, start, end)
+            transaction.set_rollback(True)
+
+    cases.append({"user": "system", "case": "snapshot:value", **timed(value_snapshot, 1, warmup=0)})
 
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
