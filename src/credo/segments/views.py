@@ -26,6 +26,7 @@ from .forms import CancelCostForm, ComputeForm, CostForm, DecisionForm, Potentia
 from .models import Segment, SegmentRun
 
 PAGE_SIZE = 100
+REVIEW_ROWS = 500  # the least profitable first; the API and the command give them all
 
 
 def _require(user, permission):
@@ -125,8 +126,9 @@ def export(request):
 def review(request):
     _require(request.user, "classification.view")
     run = _selected_run(request)
+    items = queries.review_list(request.user, run) if run else []
     return render(request, "segments/review.html", {
-        "run": run, "snapshots": queries.runs()[:50], "items": queries.review_list(request.user, run) if run else [],
+        "run": run, "snapshots": queries.runs()[:50], "items": items[:REVIEW_ROWS], "count": len(items),
         "can_decide": has_perm(request.user, "classification.override"), "form": DecisionForm(),
         "c_percent": rules.params_for(run.params)["review_c_percent"] if run else ""})
 
