@@ -16,6 +16,10 @@
   credo credit-limit METHOD …        a credit limit, step by step (working-capital | sales-volume | …)
   credo credit-control reviews|scan  annual limit reviews; late-payment credit stops over the ledger
   credo risk scan [--as-of DATE]     compute the risk signals and classes of every customer
+  credo classify --from D --to D     pyramid or ABC snapshot of a period (--method, --format json)
+  credo segments --from D --to D     value segments: profit after costs, 80/20 check, review list
+  credo analysis REPORT              an analysis report (--format json|xlsx)
+  credo visits plan --month YYYY-MM  everyone's visits and calls for the month
   credo <any Django command>         e.g. credo shell, credo createsuperuser
 """
 
