@@ -23,6 +23,7 @@ from credo.risk.scan import run_scan
 from credo.sales import demo as ledger_demo
 from credo.segments import demo as segments_demo
 from credo.segments import services as segments
+from credo.visits import demo as visits_demo
 from credo.visits.planning import generate_plan
 
 DEFAULT_CUSTOMERS = 5000
@@ -82,6 +83,7 @@ class Command(BaseCommand):
                     pyramid = classification.compute_snapshot(None, "pyramid", *period)
                     classification.compute_snapshot(None, "abc", *period)
                     plan = generate_plan(timezone.localdate().replace(day=1), actor="demo")
+                    visit_history = visits_demo.generate()
                     potentials = segments_demo.generate(*period)
                     value = segments.compute_segments(None, *period)
                 ledger_seconds = time.perf_counter() - ledger_started
@@ -120,7 +122,8 @@ class Command(BaseCommand):
         if invoices_per_customer and result.customers:
             self.stdout.write(f"Classes: pyramid and ABC snapshots for {period[0]} – {period[1]} "
                               f"({pyramid.totals}); visit plan for this month: {plan.visits} visits and "
-                              f"{plan.calls} calls for {plan.persons} people.")
+                              f"{plan.calls} calls for {plan.persons} people; {visit_history} visits and calls "
+                              f"done in the last 12 months.")
             self.stdout.write(f"Value segments: {value.totals} (MV most valuable, MG most growable, M maintain, "
                               f"BZ below zero), {potentials} customers with an estimated potential.")
         if risk is not None:
