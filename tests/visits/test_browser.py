@@ -78,3 +78,40 @@ def _journey(base_url, world):
             shot(page, "visits-04-after")
         finally:
             browser.close()
+
+
+def test_caring_reminder_recorded_with_one_tap_on_a_phone(live_server, world):
+    """A contact of the salesperson's customer has a birthday today: the reminder is on her caring page; one tap
+    on "已致电" records a done caring call for that customer and contact, and the row shows it greeted."""
+    from credo.visits.models import Visit
+    from tests.factories import ContactFactory
+
+    today = timezone.localdate()
+    contact = ContactFactory(customer=world.east_customer, name="李明", birthday=today.replace(year=1980))  # a leap year
+    _in_own_thread(_caring_journey, live_server.url)
+    done = Visit.objects.get(customer=world.east_customer, status="done")
+    assert done.purpose == "caring" and done.kind == "call" and list(done.contacts.all()) == [contact]
+
+
+def _caring_journey(base_url):
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+    from tests.e2e.helpers import login, shot, visit
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context(viewport=PHONE, base_url=base_url, locale="zh-CN")
+            context.set_default_timeout(10_000)
+            page = context.new_page()
+            login(page, "sales_east", name="caring-01-login")
+            visit(page, "/visits/caring/", "caring-02-reminders")
+            row = page.locator("#caring-table tr", has_text="李明")
+            expect(row).to_have_count(1)
+            with page.expect_navigation():
+                row.get_by_test_id("caring-record").click()
+            expect(page.locator("#caring-table tr", has_text="李明").get_by_test_id("caring-done")).to_have_count(1)
+            shot(page, "caring-03-greeted")
+        finally:
+            browser.close()
