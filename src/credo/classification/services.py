@@ -39,7 +39,7 @@ def _actor(user):
     return (user if getattr(user, "pk", None) else None), (getattr(user, "username", "") or "system")
 
 
-def _check_period(period_from, period_to):
+def check_period(period_from, period_to):
     if not isinstance(period_from, datetime.date):
         raise ValidationError({"period_from": [_("Enter a date.")]})
     if not isinstance(period_to, datetime.date):
@@ -57,7 +57,7 @@ def compute_snapshot(user, method: str, period_from: datetime.date, period_to: d
         require(has_perm(user, "classification.run"), _("Your role may not run classifications."))
     if method not in rules.METHODS:
         raise ValidationError({"method": [_("Choose pyramid or abc.")]})
-    _check_period(period_from, period_to)
+    check_period(period_from, period_to)
     try:
         params = rules.params_for(method, params)
     except ValueError as exc:

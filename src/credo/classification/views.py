@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from credo.core.models import Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import OWN, assignable_managers, scope_of
+from credo.core.view_helpers import add_form_errors, int_or_none
 from credo.customers.models import Customer, Importance, Lifecycle
 
 from . import queries, rules, services
@@ -36,25 +37,19 @@ def _require(user, permission):
         raise PermissionDenied(_("You may not do this."))
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
 
 def _selected_run(request):
     method = request.GET.get("method") or rules.PYRAMID
     if method not in rules.METHODS:
         method = rules.PYRAMID
-    run_id = _int(request.GET.get("run"))
+    run_id = int_or_none(request.GET.get("run"))
     run = ClassificationRun.objects.filter(pk=run_id).first() if run_id else queries.latest_run(method)
     return (run.method if run else method), run
 
 
 def _filters(request):
-    return {"klass": (request.GET.get("klass") or "").upper()[:2], "territory": _int(request.GET.get("territory")),
-            "manager": _int(request.GET.get("manager"))}
+    return {"klass": (request.GET.get("klass") or "").upper()[:2], "territory": int_or_none(request.GET.get("territory")),
+            "manager": int_or_none(request.GET.get("manager"))}
 
 
 def _summary(user, run, flt):
@@ -87,7 +82,7 @@ def pyramid(request):
         summary = _summary(request.user, run, flt)
         for cell in summary:
             cell["name"] = CLASS_NAMES.get(run.method, {}).get(cell["klass"], "")
-        page = max(1, _int(request.GET.get("page")) or 1)
+        page = max(1, int_or_none(request.GET.get("page")) or 1)
         rows = queries.results(request.user, run, **flt)
         count = rows.count()
         context.update({
@@ -114,7 +109,7 @@ def movement(request):
         before_class, after_class = request.GET.get("from"), request.GET.get("to")
         if before_class is not None and after_class:
             changed = [c for c in changed if c[1] == before_class and c[2] == after_class]
-        page = max(1, _int(request.GET.get("page")) or 1)
+        page = max(1, int_or_none(request.GET.get("page")) or 1)
         classes = list(run.classes)
         context.update({
             "moved": queries.movement(request.user, run, changed[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]),
@@ -144,10 +139,6 @@ def export(request):
                         content_type=XLSX_TYPE)
 
 
-def _add_errors(form, exc):
-    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
-
 
 @login_required
 @require_POST
@@ -159,7 +150,7 @@ def compute(request):
             run = services.compute_snapshot(request.user, form.cleaned_data["method"],
                                             form.cleaned_data["period_from"], form.cleaned_data["period_to"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Snapshot computed: %(n)d customers.") % {"n": run.customer_count})
             return redirect(reverse("classification:pyramid") + f"?run={run.pk}")
@@ -180,7 +171,7 @@ def override(request, pk):
         try:
             services.override_class(request.user, pk, form.cleaned_data["klass"], form.cleaned_data["reason"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Class saved."))
     for field, errors in form.errors.items():
@@ -200,7 +191,7 @@ def policy(request):
             try:
                 services.save_policy(request.user, form.cleaned_data["klass"], form.cleaned_data["text"])
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Service policy saved."))
                 return redirect("classification:policy")
@@ -224,7 +215,7 @@ def classification_tab_context(request, customer) -> dict:
 def grid(request):
     """§2.3 lifecycle × importance over the selected pyramid snapshot, and §2.2's behavioural D review list."""
     _require(request.user, "classification.view")
-    run_id = _int(request.GET.get("run"))
+    run_id = int_or_none(request.GET.get("run"))
     run = (ClassificationRun.objects.filter(pk=run_id).first() if run_id else None) or queries.latest_run()
     context = {"run": run, "snapshots": queries.runs()[:50]}
     if run is not None:

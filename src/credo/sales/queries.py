@@ -206,15 +206,25 @@ def _days(start: datetime.date, end: datetime.date, with_cost: bool) -> dict[int
     return out
 
 
-def _part_month(start: datetime.date, end: datetime.date, with_cost: bool) -> dict[int, list]:
-    """[start, end] inside one month: its own invoices, or the month's rows less the invoices of the rest of the
-    month, whichever reads fewer days. An exact invoice count per customer (0: nothing in [start, end])."""
+def _edge_pieces(start: datetime.date, end: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """How to read [start, end] inside one month, whichever reads fewer days: [("+days", start, end)] (its own
+    invoices), or [("months", month, next month), ("-days", a, b) …] (the month's row less the invoices of the
+    rest of the month)."""
     month = start.replace(day=1)
     rest = [(a, b) for a, b in ((month, start - DAY), (end + DAY, _next_month(month) - DAY)) if a <= b]
     if sum((b - a).days + 1 for a, b in rest) >= (end - start).days + 1:
-        return _days(start, end, with_cost)
-    out = _months(month, _next_month(month), with_cost)
-    for a, b in rest:
+        return [("+days", start, end)]
+    return [("months", month, _next_month(month)), *(("-days", a, b) for a, b in rest)]
+
+
+def _part_month(start: datetime.date, end: datetime.date, with_cost: bool) -> dict[int, list]:
+    """[start, end] inside one month, read as _edge_pieces says. An exact invoice count per customer (0: nothing
+    in [start, end])."""
+    (source, a, b), *rest = _edge_pieces(start, end)
+    if source == "+days":
+        return _days(a, b, with_cost)
+    out = _months(a, b, with_cost)
+    for _minus, a, b in rest:
         for cid, (total, cost, n) in _days(a, b, with_cost).items():
             cell = out[cid]  # the month's row holds every invoice of the month
             cell[0] -= total
@@ -276,22 +286,16 @@ def customers_with_goods_up_to(day: datetime.date) -> set[int]:
 # --- the same sums in one statement, in fen, for classifying every active customer ------------------------
 
 def _sales_parts(period_from: datetime.date, period_to: datetime.date) -> list[tuple[str, str, list]]:
-    """The signed pieces whose sum per customer is its goods sales in [from, to], as (source, where, params):
+    """The signed pieces whose sum per customer is its goods sales in [from, to], as (source, a, b):
     source "months" (CustomerMonthSales rows of [first, after)) or "+days" / "-days" (goods invoices dated in
-    [a, b], added or taken off) — the same split as _goods, with a partial month read as its own days or as
-    its month's row less the rest of its days, whichever reads fewer days. None for a reversed period."""
+    [a, b], added or taken off) — the same split as _goods (_split, then _edge_pieces for each partial month).
+    None for a reversed period."""
     if period_to < period_from:
         return []
     months, edges = _split(period_from, period_to)
     parts = [("months", *months)] if months else []
     for start, end in edges:
-        month = start.replace(day=1)
-        rest = [(a, b) for a, b in ((month, start - DAY), (end + DAY, _next_month(month) - DAY)) if a <= b]
-        if sum((b - a).days + 1 for a, b in rest) >= (end - start).days + 1:
-            parts.append(("+days", start, end))
-        else:
-            parts.append(("months", month, _next_month(month)))
-            parts.extend(("-days", a, b) for a, b in rest)
+        parts.extend(_edge_pieces(start, end))
     return parts
 
 

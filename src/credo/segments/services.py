@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credo.classification.services import check_period
 from credo.core import audit, demo
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
@@ -56,15 +57,6 @@ def _amount(field: str, value, *, positive=True, errors: dict) -> Decimal | None
     return amount
 
 
-def _check_period(period_from, period_to):
-    if not isinstance(period_from, datetime.date):
-        raise ValidationError({"period_from": [_("Enter a date.")]})
-    if not isinstance(period_to, datetime.date):
-        raise ValidationError({"period_to": [_("Enter a date.")]})
-    if period_to < period_from:
-        raise ValidationError({"period_to": [_("The end of the period is before its start.")]})
-
-
 def _customer(user, customer_id) -> Customer:
     customer = Customer.objects.filter(customer_q(user), pk=customer_id).first()
     if customer is None:
@@ -72,11 +64,11 @@ def _customer(user, customer_id) -> Customer:
     return customer
 
 
-def customer_values(period_from, period_to, rates: dict) -> list[rules.CustomerValue]:
+def customer_values(period_from, period_to, rates: dict, potentials: dict) -> list[rules.CustomerValue]:
+    """Every active customer's inputs; `potentials` is costs.annual_potentials(period_to)."""
     sales, cost_of_goods = costs.goods_sales_and_cost(period_from, period_to)
     period_costs = costs.period_costs(period_from, period_to, rates)
     days = (period_to - period_from).days + 1
-    potentials = costs.annual_potentials(period_to)
     out = []
     for cid in Customer.objects.filter(is_active=True).values_list("id", flat=True).order_by("id"):
         annual = potentials.get(cid)
@@ -93,14 +85,15 @@ def compute_segments(user, period_from: datetime.date, period_to: datetime.date,
     """Compute every active customer's profit after costs and value segment over [from, to] and store it."""
     if user is not None:
         require(has_perm(user, "classification.run"), _("Your role may not run classifications."))
-    _check_period(period_from, period_to)
+    check_period(period_from, period_to)
     try:
         params = rules.params_for(params)
     except ValueError as exc:
         field = str(exc).split(":", 1)[0]
         raise ValidationError({field: [str(exc)]}) from None
     rates = queries.current_rates()
-    values = customer_values(period_from, period_to, rates)
+    potentials = costs.annual_potentials(period_to)
+    values = customer_values(period_from, period_to, rates, potentials)
     placed = rules.segment(values, params)
     sales_share, profit_share = rules.top_shares(values)
     totals = dict.fromkeys(rules.SEGMENTS, 0)
@@ -112,7 +105,6 @@ def compute_segments(user, period_from: datetime.date, period_to: datetime.date,
         total_sales=sum((v.sales for v in values), Decimal(0)),
         total_profit=sum((v.profit for v in values), Decimal(0)),
         top20_sales_share=_share(sales_share), top20_profit_share=_share(profit_share))
-    potentials = costs.annual_potentials(period_to)
     columns = ["run_id", "customer_id", "segment", "profit_rank", "sales", "gross_profit", "service_cost",
                "complaint_cost", "collection_cost", "bad_debt_cost", "profit", "potential", "growth_gap", "working"]
     for start in range(0, len(values), BATCH):

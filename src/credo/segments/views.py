@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from credo.classification.queries import default_period
+from credo.core.errors import require
 from credo.core.models import Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import OWN, assignable_managers, scope_of
+from credo.core.view_helpers import add_form_errors, int_or_none
 from credo.customers.queries import business_today, get_customer_for_user
 
 from . import queries, rules, services
@@ -30,31 +32,19 @@ REVIEW_ROWS = 500  # the least profitable first; the API and the command give th
 
 
 def _require(user, permission):
-    if not has_perm(user, permission):
-        raise PermissionDenied(_("You may not do this."))
-
-
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    require(has_perm(user, permission), _("You may not do this."))
 
 
 def _selected_run(request) -> SegmentRun | None:
-    run_id = _int(request.GET.get("run") or request.POST.get("run"))
+    run_id = int_or_none(request.GET.get("run") or request.POST.get("run"))
     return SegmentRun.objects.filter(pk=run_id).first() if run_id else queries.latest_run()
 
 
 def _filters(request) -> dict:
     segment = request.GET.get("segment") or ""
-    return {"segment": segment if segment in rules.SEGMENTS else "", "territory": _int(request.GET.get("territory")),
-            "manager": _int(request.GET.get("manager"))}
+    return {"segment": segment if segment in rules.SEGMENTS else "", "territory": int_or_none(request.GET.get("territory")),
+            "manager": int_or_none(request.GET.get("manager"))}
 
-
-def _add_errors(form, exc):
-    for field, errors in (exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}).items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _page(request, form=None, status=200):
@@ -72,7 +62,7 @@ def _page(request, form=None, status=200):
         summary = queries.summary(user, run, territory=flt["territory"], manager=flt["manager"])
         for cell in summary:
             cell["name"] = names[cell["segment"]]
-        page = max(1, _int(request.GET.get("page")) or 1)
+        page = max(1, int_or_none(request.GET.get("page")) or 1)
         rows = queries.results(user, run, **flt)
         count = rows.count()
         context.update({
@@ -102,7 +92,7 @@ def compute(request):
         try:
             run = services.compute_segments(request.user, data["period_from"], data["period_to"], params=params)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_form_errors(form, exc)
         else:
             messages.success(request, _("Value segments computed for %(n)s customers.") % {"n": run.customer_count})
             return redirect(reverse("segments:index") + f"?run={run.pk}")
@@ -139,25 +129,21 @@ def decide(request, customer_id: int):
     run = _selected_run(request)
     if run is None:
         raise Http404
-    form = DecisionForm(data=request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(form.errors.get_json_data())
-        services.decide_review(request.user, run.pk, customer_id, **form.cleaned_data)
+    try:  # the service checks the decision and the note, naming the field
+        services.decide_review(request.user, run.pk, customer_id, decision=request.POST.get("decision", ""),
+                               note=request.POST.get("note", ""))
         messages.success(request, _("Decision saved."))
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, _error_text(exc))
     except PermissionDenied:
         raise Http404 from None
     return redirect(reverse("segments:review") + f"?run={run.pk}")
 
 
-def _messages(exc) -> list[str]:
+def _error_text(exc) -> str:
     if hasattr(exc, "error_dict"):
-        return [f"{field}: {' '.join(m)}" for field, m in exc.message_dict.items()]
-    if isinstance(exc.messages, list) and exc.messages and isinstance(exc.messages[0], dict):
-        return [str(m) for m in exc.messages]
-    return list(exc.messages)
+        return " ".join(f"{field}: {' '.join(m)}" for field, m in exc.message_dict.items())
+    return " ".join(exc.messages)
 
 
 @login_required
@@ -173,7 +159,7 @@ def rates(request):
             try:
                 services.save_rates(request.user, form.cleaned_data)
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_form_errors(form, exc)
             else:
                 messages.success(request, _("Cost rates saved."))
                 return redirect("segments:rates")
@@ -194,7 +180,7 @@ def add_cost(request, customer_id: int):
         try:
             services.record_cost(request.user, customer_id, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(_messages(exc)))
+            messages.error(request, _error_text(exc))
         else:
             messages.success(request, _("Cost recorded."))
     else:
@@ -211,7 +197,7 @@ def cancel_cost(request, customer_id: int, cost_id: int):
         services.cancel_cost(request.user, cost_id, form.data.get("reason", ""))
         messages.success(request, _("Cost cancelled."))
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, _error_text(exc))
     return redirect(_card(customer_id))
 
 
@@ -226,7 +212,7 @@ def set_potential(request, customer_id: int):
                                basis=form.data.get("basis", ""))
         messages.success(request, _("Potential saved."))
     except ValidationError as exc:
-        messages.error(request, " ".join(_messages(exc)))
+        messages.error(request, _error_text(exc))
     return redirect(_card(customer_id))
 
 
