@@ -58,13 +58,17 @@ class Command(BaseCommand):
                    "review": review}
             self.stdout.write(json.dumps(doc, ensure_ascii=False))
             return
-        self.stdout.write(f"{run} — {run.customer_count} customers, sales {run.total_sales}, "
-                          f"profit after costs {run.total_profit}")
+        self.stdout.write(f"{run} — {run.customer_count} customers, sales {run.total_sales:,.2f}, "
+                          f"profit after costs {run.total_profit:,.2f}")
         for segment, count in run.totals.items():
             self.stdout.write(f"  {segment}: {count}")
-        self.stdout.write(f"top 20 %: share of sales {_share(run.top20_sales_share)}, "
-                          f"share of profit {_share(run.top20_profit_share)}; {len(review)} customers to review")
+        self.stdout.write(f"top 20 %: share of sales {_percent(run.top20_sales_share)}, "
+                          f"share of profit {_percent(run.top20_profit_share)}; {len(review)} customers to review")
 
 
 def _share(value):
     return None if value is None else str(value)
+
+
+def _percent(value):
+    return "—" if value is None else f"{value * 100:.1f} %"
