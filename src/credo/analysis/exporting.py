@@ -3,8 +3,9 @@
 import re
 from decimal import Decimal
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from credo.core.clock import business_now
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -92,5 +93,5 @@ def write_report_xlsx(target, report, flt):
         r += 1
     if report.note:
         sheet.write_string(r + 1, 0, report.note)
-    sheet.write_string(r + 2, 0, _("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    sheet.write_string(r + 2, 0, _("Exported %(when)s") % {"when": business_now().strftime("%Y-%m-%d %H:%M")})
     return workbook

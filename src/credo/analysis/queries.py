@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from django.db.models import Case, CharField, Count, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth, TruncYear
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from credo.core.clock import business_today
 from credo.core.models import CompanyProfile
 from credo.core.scopes import customer_q, scope_of
 from credo.customers.models import Customer, CustomerKind, Importance, Lifecycle
@@ -45,9 +45,6 @@ def class_provider():
         return None
     return getattr(classification, "current_classes", None) or getattr(classification, "latest_pyramid_classes", None)
 
-
-def business_today() -> datetime.date:
-    return timezone.localdate()
 
 
 def money(value) -> Decimal:

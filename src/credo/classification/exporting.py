@@ -1,7 +1,8 @@
 """A snapshot's classes (the user's scope and filters) as an .xlsx workbook, in constant-memory mode."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from credo.core.clock import business_now
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -36,5 +37,5 @@ def write_classes_xlsx(target, run, rows):
         sheet.write_number(r, 7, float(row.share), percent)
         sheet.write_number(r, 8, float(row.cumulative_share), percent)
         r += 1
-    sheet.write_string(r + 1, 0, _("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    sheet.write_string(r + 1, 0, _("Exported %(when)s") % {"when": business_now().strftime("%Y-%m-%d %H:%M")})
     return workbook

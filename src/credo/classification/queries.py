@@ -6,8 +6,8 @@ import datetime
 from decimal import Decimal
 
 from django.db.models import Q, Sum
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.scopes import customer_q
 from credo.customers.models import Customer
 from credo.sales.models import Invoice
@@ -19,7 +19,7 @@ from .models import ClassificationRun, ClassResult
 
 def default_period(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
     """The last 12 months up to today (SPEC §2 default)."""
-    today = today or timezone.localdate()
+    today = today or business_today()
     try:
         start = today.replace(year=today.year - 1)
     except ValueError:  # 29 February
@@ -150,7 +150,7 @@ def grid(user, run: ClassificationRun, today: datetime.date | None = None) -> li
     from credo.core.models import CompanyProfile
     from credo.customers import rules as customer_rules
 
-    today = today or timezone.localdate()
+    today = today or business_today()
     since = customer_rules.new_since(today, CompanyProfile.current().new_customer_months)
     lifecycle = Case(When(customer__first_order_date__isnull=True, then=Value(customer_rules.POTENTIAL)),
                      When(customer__first_order_date__gt=since, then=Value(customer_rules.NEW)),

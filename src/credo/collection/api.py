@@ -6,9 +6,9 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.queries import get_customer_for_user
@@ -119,7 +119,7 @@ def cases(request, status: str = "live", mine: bool = False, limit: int = 100, o
 @router.get("/cases/{int:case_id}", response=CaseDetailOut, summary="A case with its figures, promises and letters")
 def case_detail(request, case_id: int):
     case = _case(request, case_id)
-    today = timezone.localdate()
+    today = business_today()
     figures = queries.overdue_summary([case.customer_id], today).get(case.customer_id, {})
     return {**_case_out(case), "overdue_now": figures.get("overdue", Decimal("0.00")),
             "overdue_invoices": figures.get("count", 0), "days_overdue": figures.get("max_days", 0),

@@ -6,8 +6,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.roles import Role
 
 from . import services
@@ -28,7 +28,7 @@ class CollectionDemoResult:
 
 
 def generate(today: datetime.date | None = None, progress=None) -> CollectionDemoResult:
-    today = today or timezone.localdate()
+    today = today or business_today()
     outcome = run_dunning(today, actor="system", progress=progress)
     result = CollectionDemoResult(cases=outcome.cases_opened, letters=sum(outcome.letters.values()))
     controller = get_user_model().objects.filter(profile__role=Role.CREDIT_CONTROLLER, is_active=True).first()

@@ -13,10 +13,10 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import ValidationError
 from credo.core.models import AuditEntry, CompanyProfile
 from credo.sales.models import CustomerBalance, Invoice
@@ -106,7 +106,7 @@ class DunningResult:
 
 def run_dunning(as_of: datetime.date | None = None, *, actor: str = "system",
                 progress: Callable[[int, int], None] | None = None) -> DunningResult:
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or business_today()
     result = DunningResult(as_of)
     result.promises = check_promises(as_of, actor=actor)
     steps = schedule()
@@ -192,7 +192,7 @@ def _close_settled_cases(as_of, actor) -> int:
 def issue_letter(user, case: CollectionCase, *, as_of: datetime.date | None = None) -> DunningLetter:
     """Issue the next letter for one case now, by hand (the schedule's days do not have to have passed)."""
     require_case_action(user, case.customer_id, "collection.dunning")
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or business_today()
     case = CollectionCase.objects.select_for_update().select_related("customer").get(pk=case.pk)
     if not case.is_live:
         raise ValidationError({"status": [_("This case is closed.")]})

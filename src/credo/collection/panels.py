@@ -1,7 +1,7 @@
 """Home-page panels of collection: the cases in my hands and the promises to pay falling due."""
 
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 
 from . import queries
@@ -13,7 +13,7 @@ def my_cases_panel(user):
     """Live cases I collect or that were escalated to me, worst first, flagging promises due today or missed."""
     if not has_perm(user, "collection.view"):
         return None
-    today = timezone.localdate()
+    today = business_today()
     cases = list(queries.cases_for(user, status="live", mine=True)[:15])
     if not cases:
         return None
@@ -30,7 +30,7 @@ def promises_due_panel(user):
     """Waiting promises in my scope due within three days, or past their date and not checked yet."""
     if not has_perm(user, "collection.view"):
         return None
-    today = timezone.localdate()
+    today = business_today()
     promises = list(queries.promises_due(user, today, PROMISE_DAYS)[:20])
     if not promises:
         return None

@@ -5,10 +5,10 @@ stays owed when a customer pays only the principal."""
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import timeline
+from credo.core.clock import business_today
 from credo.core.errors import ValidationError
 from credo.customers.models import Customer
 from credo.sales.models import Invoice
@@ -24,8 +24,8 @@ def charge_penalty_interest(user, customer: Customer, *, through: datetime.date 
                             number: str = "") -> tuple[Invoice, list[PenaltyCharge]]:
     """Post one interest invoice for every day of lateness not charged yet, up to `through` (default today).
     Needs the ledger posting permission (finance)."""
-    through = through or timezone.localdate()
-    if through > timezone.localdate():
+    through = through or business_today()
+    if through > business_today():
         raise ValidationError({"through": [_("Interest can only be charged up to today.")]})
     policy = CollectionPolicy.current()
     case = live_case(customer.pk)

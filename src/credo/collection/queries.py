@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.scopes import customer_q
 from credo.receivables import rules as receivable_rules
 from credo.receivables.queries import to_money
@@ -80,7 +80,7 @@ class PlanProgress:
 
 
 def plan_progress(plan: InstalmentPlan, as_of: datetime.date | None = None) -> PlanProgress:
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or business_today()
     received = to_money(Receipt.objects.filter(customer_id=plan.customer_id, is_reversed=False,
                                                receipt_date__gte=plan.agreed_on, receipt_date__lte=as_of)
                         .aggregate(s=Sum("amount"))["s"])

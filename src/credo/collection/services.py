@@ -9,10 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.money import money
@@ -115,13 +115,13 @@ def open_case(user, customer: Customer, *, on: datetime.date | None = None, reas
     from .queries import live_case
 
     require_case_action(user, customer.pk)
-    on = on or timezone.localdate()
+    on = on or business_today()
     errors: dict = {}
     if live_case(customer.pk) is not None:
         errors.setdefault("customer", []).append(_("This customer already has an open collection case."))
     if debtor_type and debtor_type not in DebtorType.values:
         errors.setdefault("debtor_type", []).append(_("Choose a debtor type from the list."))
-    if on > timezone.localdate():
+    if on > business_today():
         errors.setdefault("opened_on", []).append(_("The date cannot be in the future."))
     _raise(errors)
     return _create_case(customer, user, on=on, owner=user, reason=reason, debtor_type=debtor_type)
@@ -132,7 +132,7 @@ def open_case_for(customer: Customer, actor, *, reason: str = "") -> CollectionC
     check: the caller decided (an approved decision of the credit app)."""
     from .queries import live_case
 
-    return live_case(customer.pk) or _create_case(customer, actor, on=timezone.localdate(), note=reason)
+    return live_case(customer.pk) or _create_case(customer, actor, on=business_today(), note=reason)
 
 
 @transaction.atomic
@@ -185,14 +185,14 @@ def record_promise(user, case: CollectionCase, *, promised_date: datetime.date, 
                    made_by: str = "", note: str = "") -> PromiseToPay:
     require_case_action(user, case.customer_id)
     case = _live(case)
-    made_on = made_on or timezone.localdate()
+    made_on = made_on or business_today()
     errors: dict = {}
     amount = _amount("amount", amount, errors)
     if not promised_date:
         errors.setdefault("promised_date", []).append(_("Enter the date the customer promised to pay by."))
     elif promised_date < made_on:
         errors.setdefault("promised_date", []).append(_("The promised date cannot be before the promise was made."))
-    if made_on > timezone.localdate():
+    if made_on > business_today():
         errors.setdefault("made_on", []).append(_("The date cannot be in the future."))
     _raise(errors)
     promise = PromiseToPay.objects.create(case=case, customer_id=case.customer_id, made_on=made_on,
@@ -279,13 +279,13 @@ def escalate(user, case: CollectionCase, *, to_user, note: str) -> CollectionCas
 def hand_over_to_legal(user, case: CollectionCase, *, on: datetime.date | None = None, note: str) -> CollectionCase:
     require_case_action(user, case.customer_id)
     case = _live(case)
-    on = on or timezone.localdate()
+    on = on or business_today()
     errors: dict = {}
     if case.status == CollectionCase.Status.LEGAL:
         errors.setdefault("status", []).append(_("This case is already with legal."))
     if not note.strip():
         errors.setdefault("note", []).append(_("Say what legal should pursue."))
-    if on > timezone.localdate():
+    if on > business_today():
         errors.setdefault("on", []).append(_("The date cannot be in the future."))
     _raise(errors)
     before = audit.snapshot(case)
@@ -317,7 +317,7 @@ def close_case(user, case: CollectionCase, *, note: str) -> CollectionCase:
     case = _live(case)
     if not note.strip():
         raise ValidationError({"note": [_("Say why the case is closed (paid, settled, written off …).")]})
-    close_live_case(case, on=timezone.localdate(), note=note.strip(), actor=user)
+    close_live_case(case, on=business_today(), note=note.strip(), actor=user)
     return case
 
 
@@ -328,7 +328,7 @@ def create_instalment_plan(user, case: CollectionCase, *, total, count: int, fir
     """分期付款: equal instalments (the last takes the cents) from first_due every N months."""
     require_case_action(user, case.customer_id)
     case = _live(case)
-    agreed_on = agreed_on or timezone.localdate()
+    agreed_on = agreed_on or business_today()
     errors: dict = {}
     total = _amount("total", total, errors)
     if not isinstance(count, int) or not 1 <= count <= MAX_INSTALMENTS:
@@ -389,7 +389,7 @@ def record_measure(user, case: CollectionCase, *, kind: str, description: str, t
     (finance's ledger permission needed for that part); the credit note number makes it post."""
     require_case_action(user, case.customer_id)
     case = _live(case)
-    taken_on = taken_on or timezone.localdate()
+    taken_on = taken_on or business_today()
     errors: dict = {}
     if kind not in BadDebtMeasure.Kind.values:
         errors.setdefault("kind", []).append(_("Choose a measure from the list."))
@@ -435,6 +435,6 @@ def merge_cases(source: Customer, target: Customer):
 
     target_live, source_live = live_case(target.pk), live_case(source.pk)
     if target_live and source_live:
-        close_live_case(source_live, on=timezone.localdate(), actor="system",
+        close_live_case(source_live, on=business_today(), actor="system",
                         note=_("Merged into case %(number)s.") % {"number": target_live.number})
     CollectionCase.objects.filter(customer=source).update(customer=target)

@@ -13,11 +13,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.queries import get_customer_for_user
@@ -92,7 +92,7 @@ def _form_errors(form, exc: ValidationError, renames: dict | None = None):
 @login_required
 def case_list(request):
     _require(request.user, "collection.view")
-    today = timezone.localdate()
+    today = business_today()
     status = request.GET.get("status", "live")
     if status not in dict(STATUS_CHOICES):
         status = "live"
@@ -167,7 +167,7 @@ ACTIONS = {
 
 
 def _make_form(key: str, request, case, data=None, files=None, today=None, overdue=None):
-    today = today or timezone.localdate()
+    today = today or business_today()
     if key == "edit":
         return CaseForm(data, case=case, initial={"reason": case.reason, "debtor_type": case.debtor_type,
                                                   "owner": case.owner_id,
@@ -203,7 +203,7 @@ def _allowed(user, case, key: str) -> bool:
 
 def _render_case(request, case, bound: dict | None = None):
     """The case page; `bound` holds the form that failed, shown open with its errors and input."""
-    user, today = request.user, timezone.localdate()
+    user, today = request.user, business_today()
     customer = case.customer
     balance = CustomerBalance.objects.filter(customer=customer).first()
     summary = queries.overdue_summary([customer.pk], today).get(customer.pk)
@@ -414,7 +414,7 @@ def open_case(request, customer_pk):
 
 
 def collection_tab_context(request, customer) -> dict:
-    today = timezone.localdate()
+    today = business_today()
     cases = list(customer.collection_cases.select_related("owner__profile", "escalated_to__profile"))
     cases.sort(key=lambda c: not c.is_live)
     live = next((c for c in cases if c.is_live), None)

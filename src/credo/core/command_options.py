@@ -4,7 +4,8 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
-from django.utils import timezone
+
+from credo.core.clock import business_today
 
 from .roles import has_perm
 
@@ -16,7 +17,7 @@ def bad(message: str):
 def as_of_option(text: str, *, future_refused: str = "the date cannot be in the future") -> datetime.date:
     """--as-of YYYY-MM-DD, today when empty; a future date is refused with `future_refused` as the reason."""
     text = (text or "").strip()
-    today = timezone.localdate()
+    today = business_today()
     if not text:
         return today
     try:

@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q
 
+from credo.core.clock import business_today
 from credo.core.models import AuditEntry
 from credo.core.roles import Role, role_of
 from credo.core.scopes import scope_of
@@ -12,7 +13,7 @@ HOME_PANELS: list = []
 
 def _customer_figures(user):
     from credo.core.models import CompanyProfile
-    from credo.customers.queries import business_today, visible_customers
+    from credo.customers.queries import visible_customers
     from credo.customers.rules import new_since
 
     since = new_since(business_today(), CompanyProfile.current().new_customer_months)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.money import money
@@ -217,7 +218,7 @@ def decide(user, application: CreditApplication, *, decision: str, comment: str 
     if decision == "reject" and not comment.strip():
         raise ValidationError({"comment": [_("Say why the application is rejected.")]})
     before = audit.snapshot(application)
-    on = on or timezone.localdate()
+    on = on or business_today()
     if decision == "recommend":
         application.status, application.reviewer = ApplicationStatus.APPROVAL, user
         _step(application, user, ApplicationStep.Action.RECOMMEND, comment.strip())

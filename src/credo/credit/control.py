@@ -10,9 +10,9 @@ customer are checked one after the other against the figures the previous one le
 import datetime
 from dataclasses import dataclass
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credo.core.clock import business_today
 from credo.core.money import format_money
 
 from . import queries, rules
@@ -38,7 +38,7 @@ def evaluate(customer_id: int, amount, balance, *, today: datetime.date | None =
              profile: CreditProfile | None = None) -> CheckResult:
     """The check's full result (figures and reason) for adding `amount` to the customer's exposure. `balance` is
     the customer's CustomerBalance row (locked by the caller when the result decides anything)."""
-    today = today or timezone.localdate()
+    today = today or business_today()
     level = queries.risk_level(customer_id)
     if profile is None:
         profile, policy = queries.profile_and_policy(customer_id, level)

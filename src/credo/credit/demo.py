@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from decimal import ROUND_UP, Decimal
 
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.roles import Role
 from credo.sales.models import CustomerBalance
 
@@ -33,7 +33,7 @@ def _limit(owed: Decimal, ordered: Decimal, n: int) -> Decimal:
 
 
 def generate(today: datetime.date | None = None) -> CreditDemoResult:
-    today = today or timezone.localdate()
+    today = today or business_today()
     result = CreditDemoResult()
     balances = list(CustomerBalance.objects.filter(invoiced_total__gt=0, customer__credit_profile__isnull=True)
                     .values_list("customer_id", "receivable", "open_orders", "invoiced_total")

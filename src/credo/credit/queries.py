@@ -9,6 +9,7 @@ from django.db import connection, models
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.scopes import customer_q
 from credo.sales.models import Invoice, ReceiptReversal, SalesOrder
 
@@ -183,7 +184,7 @@ def stops(user, *, active_only: bool = True):
 def reviews_due(user, today: datetime.date | None = None) -> list[CreditProfile]:
     """Profiles whose limit approval is a review period old or whose validity passed, with the review figures:
     sales of the last 12 months against the target, overdue now, stops, reversals and broken promises."""
-    today = today or timezone.localdate()
+    today = today or business_today()
     months = CreditSettings.current().review_months
     cutoff = rules.add_months(today, -months)
     scope = customer_q(user, "customer__") if user is not None else Q()  # None: every customer (the command)

@@ -13,10 +13,10 @@ from decimal import Decimal, InvalidOperation
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F, Max, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.money import money
@@ -199,11 +199,11 @@ CREDIT_STOP_KINDS = [k for k in StopKind.values if k != StopKind.TRADE_STOPPED]
 def stop_credit(user, customer: Customer, *, reason: str, on: datetime.date | None = None) -> CreditStop:
     """A credit stop decided by the credit controller (protective: takes effect at once; lifting needs approval)."""
     require_customer(user, customer.pk, "credit.stop")
-    on = on or timezone.localdate()
+    on = on or business_today()
     errors: dict = {}
     if not reason.strip():
         errors["reason"] = [_("Say why credit is stopped.")]
-    if on > timezone.localdate():
+    if on > business_today():
         errors["on"] = [_("The date cannot be in the future.")]
     _raise(errors)
     return start_stop(user, customer.pk, kind=StopKind.MANUAL, reason=reason.strip(), on=on)
@@ -368,5 +368,5 @@ def merge_profiles(source: Customer, target: Customer):
         CreditProfile.objects.filter(customer=source).update(customer=target)
     if CreditStop.objects.filter(customer=target, lifted_on__isnull=True).exists():
         profile = CreditProfile.objects.get(customer=target)
-        _refresh_status(profile, timezone.localdate())
+        _refresh_status(profile, business_today())
         profile.save()

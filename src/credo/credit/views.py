@@ -9,10 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from credo.core.clock import business_today
 from credo.core.money import parse_money
 from credo.core.roles import Role, has_perm
 from credo.customers.queries import get_customer_for_user
@@ -114,7 +114,7 @@ def credit_tab_context(request, customer) -> dict:
         "can_order": has_perm(user, "order.create") and customer.is_active,
         "can_confirm": has_perm(user, "order.confirm"),
         "investigated": queries.has_investigation(customer.pk),
-        "today": timezone.localdate(),
+        "today": business_today(),
     }
 
 
@@ -317,7 +317,7 @@ def reviews_page(request):
     _require(request.user, "credit.approve")
     return render(request, "credit/reviews.html", {
         "profiles": queries.reviews_due(request.user), "can_apply": has_perm(request.user, "credit.apply"),
-        "today": timezone.localdate()})
+        "today": business_today()})
 
 
 # ---------------------------------------------------------------------------------------------- profile actions
@@ -347,7 +347,7 @@ def policy_edit(request, pk):
 def stop_credit(request, pk):
     customer = get_customer_for_user(request.user, pk)
     _require(request.user, "credit.stop")
-    form = StopForm(request.POST or None, initial={"on": timezone.localdate()})
+    form = StopForm(request.POST or None, initial={"on": business_today()})
     if request.method == "POST" and form.is_valid():
         try:
             services.stop_credit(request.user, customer, reason=form.cleaned_data["reason"],

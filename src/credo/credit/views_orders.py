@@ -5,10 +5,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 from credo.customers.views import _add_errors
@@ -36,7 +36,7 @@ def _outcome_message(request, order):
 
 
 def _next_number() -> str:
-    today = timezone.localdate()
+    today = business_today()
     count = SalesOrder.objects.filter(number__startswith=f"SO{today:%Y%m%d}").count()
     return f"SO{today:%Y%m%d}-{count + 1:03d}"
 
@@ -45,7 +45,7 @@ def _next_number() -> str:
 def order_create(request, pk):
     customer = get_customer_for_user(request.user, pk)
     _require(request.user, "order.create")
-    form = OrderForm(request.POST or None, initial={"number": _next_number(), "order_date": timezone.localdate()})
+    form = OrderForm(request.POST or None, initial={"number": _next_number(), "order_date": business_today()})
     if request.method == "POST" and form.is_valid():
         try:
             order = order_service.create_order(request.user, customer, number=form.cleaned_data["number"],

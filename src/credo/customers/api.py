@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as SchemaValidationError
 
+from credo.core.clock import business_today
 from credo.core.errors import ValidationError, require
 from credo.core.models import CompanyProfile, Territory
 from credo.core.roles import has_perm
@@ -72,7 +73,7 @@ def _id_or(ref: str, model, lookup: str):
 
 
 def _with_lifecycle(customers):
-    today, months = queries.business_today(), CompanyProfile.current().new_customer_months
+    today, months = business_today(), CompanyProfile.current().new_customer_months
     for customer in customers:
         customer.lifecycle = customer.lifecycle_on(today, months)
     return customers

@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.db.models.functions import Length
 from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.demo import (
     ETHNICITIES,
     NATIVE_PLACES,
@@ -532,7 +533,7 @@ def generate(org: Organisation, n: int, *, seed: int = 0, start: int | None = No
              chunk: int = CHUNK) -> Result:
     """Append n demo customers (codes from `start`, default after the highest existing demo code)."""
     start = next_number() if start is None else start
-    today = today or timezone.localdate()
+    today = today or business_today()
     now = min(timezone.now(), datetime.datetime.combine(today, datetime.time(23, 59), timezone.get_current_timezone()))
     rng = random.Random(f"credo-demo-customers-{seed}-{start}")
     gen = _Generator(org, rng, today, now)

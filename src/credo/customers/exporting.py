@@ -12,8 +12,10 @@ import io
 import tempfile
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
+
+from credo.core.clock import business_today
 
 from .import_columns import CHOICES, COLUMNS, CUSTOMER_COLUMNS, choice_label
 from .queries import filtered_customers
@@ -124,7 +126,7 @@ def write_xlsx(rows, target, *, sheet="Customers", text_columns=False, comments=
 
 
 def _filename(stem, fmt):
-    return f"{stem}-{timezone.localdate().strftime('%Y%m%d')}.{fmt}"
+    return f"{stem}-{business_today().strftime('%Y%m%d')}.{fmt}"
 
 
 def export_response(user, flt, fmt: str):

@@ -2,9 +2,10 @@
 
 import datetime
 
+from credo.core.clock import business_today
 from credo.core.roles import Role, role_of
 
-from .queries import business_today, visible_contacts
+from .queries import visible_contacts
 
 BIRTHDAY_DAYS = 14
 

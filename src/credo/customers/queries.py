@@ -7,17 +7,13 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.http import Http404
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.models import AuditEntry, CompanyProfile
 from credo.core.scopes import limit_to_scope
 
 from . import rules
 from .models import Contact, Customer, FormerName
-
-
-def business_today() -> datetime.date:
-    return timezone.localdate()
 
 
 def visible_customers(user):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry, CustomerEvent
 from credo.core.roles import has_perm
@@ -128,7 +129,7 @@ def validate_customer(data: dict, instance: Customer | None = None, known: Exist
     if capital is not None and capital < 0:
         errors.setdefault("registered_capital", []).append(_("Registered capital cannot be negative."))
     founded = cleaned.get("founded_on")
-    if founded and founded > timezone.localdate():
+    if founded and founded > business_today():
         errors.setdefault("founded_on", []).append(_("The founding date cannot be in the future."))
     if errors:
         raise ValidationError(errors)
@@ -249,7 +250,7 @@ def update_customer(user, customer: Customer, data: dict, *, reason: str = "", t
     _set_tags(customer, tags)
     if customer.name != old_name:
         FormerName.objects.create(customer=customer, name=old_name, name_key=rules.normalise_name(old_name),
-                                  used_until=timezone.localdate(), note=reason[:200])
+                                  used_until=business_today(), note=reason[:200])
     entry = audit.record_change(user, customer, before, reason=reason, customer_id=customer.pk,
                                 extra_after={"tags": _tag_names(customer)})
     if entry:
@@ -295,7 +296,7 @@ def _validate_contact(data):
     if not (data.get("name") or "").strip():
         errors["name"] = [_("Enter the contact's name.")]
     birthday = data.get("birthday")
-    if birthday and birthday > timezone.localdate():
+    if birthday and birthday > business_today():
         errors["birthday"] = [_("The birthday cannot be in the future.")]
     age = data.get("age")
     if age is not None and not 0 < age < 130:
@@ -355,7 +356,7 @@ def change_bank_account(user, customer: Customer, *, bank_name: str, account_num
         errors["account_number"] = [_("Enter the account number.")]
     elif not digits.replace("-", "").isdigit():
         errors["account_number"] = [_("An account number has only digits.")]
-    valid_from = valid_from or timezone.localdate()
+    valid_from = valid_from or business_today()
     current = BankAccount.objects.select_for_update().filter(customer=customer, valid_to__isnull=True)
     for account in current:
         if valid_from < account.valid_from:
@@ -382,7 +383,7 @@ def add_competitor(user, customer: Customer, data: dict, *, reason: str = "") ->
     if not (data.get("competitor") or "").strip():
         errors["competitor"] = [_("Enter the competitor.")]
     year = data.get("year")
-    if not year or not 1990 <= int(year) <= timezone.localdate().year + 1:
+    if not year or not 1990 <= int(year) <= business_today().year + 1:
         errors["year"] = [_("Enter a year between 1990 and next year.")]
     for field in ("competitor_sales", "our_sales"):
         if data.get(field) is not None and data[field] < 0:
@@ -456,7 +457,7 @@ def merge_customers(user, target: Customer, source: Customer, *, reason: str) ->
     AuditEntry.objects.filter(customer_id=source.pk).update(customer_id=target.pk)
     CustomerEvent.objects.filter(customer_id=source.pk).update(customer_id=target.pk)
     FormerName.objects.create(customer=target, name=source.name, name_key=rules.normalise_name(source.name),
-                              used_until=timezone.localdate(), note=_("merged from %(code)s") % {"code": source.code})
+                              used_until=business_today(), note=_("merged from %(code)s") % {"code": source.code})
     if source.first_order_date and (not target.first_order_date or source.first_order_date < target.first_order_date):
         target.first_order_date = source.first_order_date
         target.save(update_fields=["first_order_date", "updated_at"])

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from credo.core import timeline
+from credo.core.clock import business_today
 from credo.core.models import CompanyProfile, Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import assignable_managers, scope_of
@@ -67,7 +68,7 @@ def customer_list(request):
     page = queries.keyset_page(qs, sort, after=request.GET.get("after", ""), before=request.GET.get("before", ""),
                                size=PAGE_SIZE)
     prefetch_related_objects(page.rows, "account_manager__profile")
-    today = queries.business_today()
+    today = business_today()
     months = CompanyProfile.current().new_customer_months
     for row in page.rows:
         row.lifecycle = Lifecycle(row.lifecycle_on(today, months)).label

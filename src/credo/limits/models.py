@@ -10,9 +10,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from credo.core.clock import business_today
 from credo.customers.models import Customer
 from credo.receivables.models import Versioned
 
@@ -120,7 +120,7 @@ class LimitComputation(models.Model):
     policy = models.ForeignKey(LimitPolicy, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("policy version"))
     policy_valid_from = models.DateField(_("policy valid from"), null=True, blank=True)
-    as_of = models.DateField(_("as of"), default=timezone.localdate)
+    as_of = models.DateField(_("as of"), default=business_today)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     created_by_name = models.CharField(max_length=150, blank=True)

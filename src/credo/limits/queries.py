@@ -11,8 +11,8 @@ from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
 from django.db.models.functions import TruncMonth
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.scopes import customer_q, scope_of
 from credo.receivables.queries import to_money
 from credo.sales.models import Invoice, Receipt, SalesOrder
@@ -23,9 +23,6 @@ from .models import LimitComputation, LimitPolicy
 COLLECTION_MONTHS = 6
 ORDER_STATUSES = (SalesOrder.Status.CONFIRMED, SalesOrder.Status.INVOICED)
 
-
-def business_today() -> datetime.date:
-    return timezone.localdate()
 
 
 def policy_in_force(on: datetime.date | None = None) -> LimitPolicy:

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.money import format_money, money
@@ -72,7 +73,7 @@ def propose_limits(user, customer: Customer, *, raw_options: dict | None = None,
     """Run every method (or those in `only`) on the customer's data and store each computation — those
     without data as "cannot compute" with the reason. Returns them in the order of the methods."""
     require_compute(user, customer.pk)
-    as_of = as_of or queries.business_today()
+    as_of = as_of or business_today()
     policy = queries.saved_policy_in_force(as_of)
     options = parse_options(raw_options or {}, policy)
     unknown = [m for m in only or () if m not in rules.METHODS]
@@ -98,7 +99,7 @@ def save_what_if(user, method: str, raw: dict) -> LimitComputation:
     require_compute(user)
     if method not in rules.METHODS:
         raise ValidationError({"method": [_("Unknown method %(method)s.") % {"method": method}]})
-    as_of = queries.business_today()
+    as_of = business_today()
     policy = queries.saved_policy_in_force(as_of)
     values, result = methods.what_if(method, raw, policy)
     return _store(user, method, result, policy, values=values, source={"what_if": True}, as_of=as_of)

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.queries import get_customer_for_user
@@ -239,7 +239,7 @@ def rating_detail(request, rating_id: int):
 @router.get("/due", response=list[DueOut], summary="Customers in your scope due for re-rating this quarter")
 def due(request, limit: int = 100, offset: int = 0):
     _require(request, "credit.rate")
-    customers = list(queries.due_customers(timezone.localdate(), request.user).order_by("code", "pk")
+    customers = list(queries.due_customers(business_today(), request.user).order_by("code", "pk")
                      [max(offset, 0):max(offset, 0) + max(1, min(limit, 1000))])
     grades = queries.current_grades([c.pk for c in customers])
     rows = []

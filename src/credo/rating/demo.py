@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.customers.models import Customer
 
 from . import defaults, rate, rules, services
@@ -50,7 +51,7 @@ def _statement(customer_id: int, period_end: datetime.date, rnd: random.Random) 
 
 def generate(today: datetime.date | None = None, seed: int = 7) -> RatingDemoResult:
     rnd = random.Random(seed)
-    today = today or timezone.localdate()
+    today = today or business_today()
     period_end = rules.quarter_start(today) - datetime.timedelta(days=1)
     buyers = list(Customer.objects.filter(is_active=True, first_order_date__isnull=False).values_list("pk", flat=True))
     result = RatingDemoResult()

@@ -1,7 +1,7 @@
 """Home-page panel: the customers in my scope due for their quarterly rating."""
 
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 
 from . import queries, rules
@@ -13,7 +13,7 @@ COUNTED = 100
 def ratings_due_panel(user):
     if not has_perm(user, "credit.rate"):
         return None
-    today = timezone.localdate()
+    today = business_today()
     # Counting stops at COUNTED: the page lists them all; the home page only needs "100+".
     ids = list(queries.due_customers(today, user).order_by("pk").values_list("pk", flat=True)[:COUNTED + 1])
     if not ids:

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import ValidationError
 from credo.core.models import AuditEntry
 from credo.customers.models import Customer
@@ -146,7 +146,7 @@ def rate_customer(user, customer: Customer, reason: str = RatingReason.MANUAL, *
         raise ValidationError({"customer": [_("This customer was merged into another; rate that one.")]})
     if reason not in RatingReason.values:
         raise ValidationError({"reason": [_("Choose the reason for the rating from the list.")]})
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or business_today()
     pol = Policy.current()
     for attempt in (1, 2):
         try:

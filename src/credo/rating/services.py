@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.money import money
@@ -64,7 +65,7 @@ def _date(errors: dict, field: str, value, *, required=True) -> datetime.date | 
         except ValueError:
             _add(errors, field, _("Enter a date as YYYY-MM-DD."))
             return None
-    if value > timezone.localdate():
+    if value > business_today():
         _add(errors, field, _("The date cannot be in the future."))
     return value
 

@@ -10,11 +10,11 @@ from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.queries import get_customer_for_user
@@ -89,7 +89,7 @@ def _guidance() -> list[str]:
 
 
 def credit_file_tab_context(request, customer) -> dict:
-    user, today = request.user, timezone.localdate()
+    user, today = request.user, business_today()
     bands = policy.grade_bands()
     ratings = list(customer.ratings.select_related("scorecard")[:40])
     current = next((r for r in ratings if r.is_current), None)
@@ -189,7 +189,7 @@ def rate_now(request, customer_pk):
 @login_required
 def due_list(request):
     _require(request.user, "credit.rate")
-    today = timezone.localdate()
+    today = business_today()
     search = request.GET.get("q", "").strip()[:100]
     customers = queries.due_customers(today, request.user).select_related("account_manager__profile")
     if search:
@@ -214,7 +214,7 @@ def _investigation_form(request, investigation=None):
         answered = [a.question for a in investigation.answers.select_related("question")]
         known = {q.pk for q in answered}
         questions = sorted(answered + [q for q in questions if q.pk not in known], key=lambda q: (q.position, q.pk))
-    initial = {"investigated_on": timezone.localdate(), "kind": InvestigationKind.DIRECT, "status": "draft"}
+    initial = {"investigated_on": business_today(), "kind": InvestigationKind.DIRECT, "status": "draft"}
     if investigation is not None:
         initial = {"investigated_on": investigation.investigated_on, "kind": investigation.kind,
                    "source": investigation.source, "findings": investigation.findings, "status": investigation.status,
@@ -359,7 +359,7 @@ def statement_edit(request, pk):
 def fivec_create(request, customer_pk):
     customer = _customer(request, customer_pk, "credit.rate")
     weights = policy.fivec_weights()
-    initial = {"evaluated_on": timezone.localdate(), **{f"weight_{d}": w for d, w in weights.items()}}
+    initial = {"evaluated_on": business_today(), **{f"weight_{d}": w for d, w in weights.items()}}
     form = FiveCForm(request.POST or None, initial=initial, language=_language())
     if request.method == "POST" and form.is_valid():
         try:

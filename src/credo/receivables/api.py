@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from credo.core.clock import business_today
 from credo.core.errors import ValidationError
 from credo.core.roles import has_perm
 
@@ -68,7 +69,7 @@ def aging(request, params: Query[AgingParams]):
         errors["offset"] = [_("Cannot be negative.")]
     if errors:
         raise ValidationError(errors)
-    flt = queries.AgingFilter(as_of=params.as_of or queries.business_today(), territory=params.territory,
+    flt = queries.AgingFilter(as_of=params.as_of or business_today(), territory=params.territory,
                               manager=params.manager, customer=params.customer, group=params.group, sort=params.sort)
     result = queries.aging(request.user, flt, limit=params.limit, offset=params.offset)
     return {

@@ -1,7 +1,8 @@
 """The aging as an .xlsx workbook, written row by row in xlsxwriter's constant-memory mode."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from credo.core.clock import business_now
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,5 +34,5 @@ def write_aging_xlsx(target, flt, labels, rows, *, titles=None, group_title=""):
         sheet.write_number(r, 3 + len(labels), float(row.overdue), money)
         sheet.write_number(r, 4 + len(labels), float(row.opportunity_cost), money)
         r += 1
-    sheet.write_string(r + 1, 0, _("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    sheet.write_string(r + 1, 0, _("Exported %(when)s") % {"when": business_now().strftime("%Y-%m-%d %H:%M")})
     return workbook

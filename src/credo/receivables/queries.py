@@ -21,8 +21,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.models import Territory
 from credo.core.scopes import customer_q, scope_of
 from credo.customers.models import Customer
@@ -38,9 +38,6 @@ MONEY_FIELD = DecimalField(max_digits=16, decimal_places=2)
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 
-
-def business_today() -> datetime.date:
-    return timezone.localdate()
 
 
 def to_money(value) -> Decimal:

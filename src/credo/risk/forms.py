@@ -1,9 +1,9 @@
 """Forms of the risk pages: they parse and show; the services decide (and raise the field errors)."""
 
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from credo.core.clock import business_today
 from credo.customers.forms import DateInput, StyledMixin
 
 from .models import RECORDED_KINDS
@@ -26,7 +26,7 @@ class RecordSignalForm(_Styled):
                            help_text=_("A photo, a court notice, a letter … (optional)"))
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", {"detected_on": timezone.localdate()})
+        kwargs.setdefault("initial", {"detected_on": business_today()})
         super().__init__(*args, **kwargs)
 
 

@@ -3,8 +3,7 @@ for credit controllers and others who see every customer)."""
 
 import datetime
 
-from django.utils import timezone
-
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 
 from .watchlist import dress, recent_signals
@@ -16,7 +15,7 @@ PANEL_SIZE = 10
 def new_signals_panel(user):
     if not has_perm(user, "risk.view"):
         return None
-    since = timezone.localdate() - datetime.timedelta(days=PANEL_DAYS)
+    since = business_today() - datetime.timedelta(days=PANEL_DAYS)
     signals = list(recent_signals(user, since)[:PANEL_SIZE + 1])
     if not signals:
         return None

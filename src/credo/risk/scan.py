@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.models import AuditEntry, CompanyProfile
 from credo.customers.models import Customer
 from credo.customers.rules import add_months
@@ -276,7 +277,7 @@ def run_scan(as_of: datetime.date | None = None, *, actor=None, chunk: int = CHU
     """Scan every customer. Evidence and notifications are written in the company's language. notify=False
     records the signals without alerting anyone (a first run over years of existing ledger)."""
     started = time.monotonic()
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or business_today()
     result = ScanResult(as_of)
     with translation.override(settings.LANGUAGE_CODE):
         ctx = make_context(as_of, actor)
@@ -300,7 +301,7 @@ def run_scan(as_of: datetime.date | None = None, *, actor=None, chunk: int = CHU
 def scan_customer(customer_id: int, as_of: datetime.date | None = None, *, actor=None) -> ScanResult:
     """The same scan for one customer (a page's "check now", a recorded event, a test)."""
     started = time.monotonic()
-    as_of = as_of or timezone.localdate()
+    as_of = as_of or business_today()
     result = ScanResult(as_of)
     territory_id = Customer.objects.filter(pk=customer_id).values_list("territory_id", flat=True).first()
     with translation.override(settings.LANGUAGE_CODE):

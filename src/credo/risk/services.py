@@ -5,10 +5,10 @@ The scan (scan.py) writes the computed signals and the classes."""
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.roles import has_perm
@@ -34,7 +34,7 @@ def record_signal(user, customer: Customer, *, kind: str, evidence: str, detecte
                   file=None) -> RiskSignal:
     """A warning sign staff observed (office moved, lawsuits, boss unreachable …), with evidence and date."""
     require_risk_action(user, customer.pk)
-    today = timezone.localdate()
+    today = business_today()
     detected_on = detected_on or today
     evidence = (evidence or "").strip()
     errors: dict = {}
@@ -82,7 +82,7 @@ def clear_signal(user, signal: RiskSignal, *, note: str) -> RiskSignal:
     if errors:
         raise ValidationError(errors)
     before = audit.snapshot(signal)
-    signal.status, signal.cleared_on = RiskSignal.Status.CLEARED, timezone.localdate()
+    signal.status, signal.cleared_on = RiskSignal.Status.CLEARED, business_today()
     signal.cleared_by, signal.clear_note = user.username, note[:300]
     signal.save(update_fields=["status", "cleared_on", "cleared_by", "clear_note"])
     audit.record_change(user, signal, before, reason=note, customer_id=signal.customer_id)
@@ -104,7 +104,7 @@ def merge_signals(source: Customer, target: Customer):
                                       status=RiskSignal.Status.ACTIVE).values("kind")
     RiskSignal.objects.filter(customer=source, source=RiskSignal.Source.COMPUTED, status=RiskSignal.Status.ACTIVE,
                               kind__in=kinds).update(status=RiskSignal.Status.CLEARED,
-                                                     cleared_on=timezone.localdate(), cleared_by="merge",
+                                                     cleared_on=business_today(), cleared_by="merge",
                                                      clear_note=f"merged into {target.code}")
     RiskSignal.objects.filter(customer=source).update(customer=target)
 

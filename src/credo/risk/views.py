@@ -11,11 +11,11 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from credo.core.clock import business_today
 from credo.core.models import Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
@@ -89,7 +89,7 @@ def _export(groups) -> StreamingHttpResponse:
                 break
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="risk-watch-list-{timezone.localdate()}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="risk-watch-list-{business_today()}.csv"'
     return response
 
 

@@ -35,6 +35,7 @@ from decimal import Decimal
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.demo import insert, new
 from credo.customers.models import Customer, CustomerKind, Importance
 
@@ -518,7 +519,7 @@ def generate(customers=None, *, seed: int = 0,
              big_load: int = BIG_LOAD) -> LedgerResult:
     """Ledger documents and balance rows for the given customers (a Customer queryset; default: every
     customer without a balance row). Call inside a transaction (the caller's), like the customer demo."""
-    today = today or timezone.localdate()
+    today = today or business_today()
     result = LedgerResult()
     rng = random.Random(f"credo-demo-ledger-{seed}")
     products = ensure_products()

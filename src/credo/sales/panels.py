@@ -3,8 +3,8 @@
 from datetime import timedelta
 
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import limit_to_scope
 
@@ -14,7 +14,7 @@ from .models import CustomerBalance, Invoice, WriteOff
 def receivables_panel(user):
     if not has_perm(user, "ledger.view"):
         return None
-    today = timezone.localdate()
+    today = business_today()
     balances = limit_to_scope(CustomerBalance.objects.filter(customer__is_active=True), user, prefix="customer__")
     overdue = Q(oldest_open_due_date__lt=today)
     figures = balances.aggregate(total_receivable=Sum("receivable"), total_unapplied=Sum("unapplied_credit"),
@@ -37,7 +37,7 @@ def due_soon_panel(user):
     sent or never confirmed by the customer."""
     if not has_perm(user, "ledger.track_delivery"):
         return None
-    today = timezone.localdate()
+    today = business_today()
     invoices = limit_to_scope(Invoice.objects.filter(open_amount__gt=0, customer__is_active=True), user,
                               prefix="customer__")
     soon = list(invoices.filter(due_date__gte=today, due_date__lte=today + timedelta(days=DUE_SOON_DAYS))

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.money import money
@@ -421,7 +422,7 @@ def decide_write_off(user, write_off: WriteOff, *, approve: bool, note: str = ""
     before = audit.snapshot(write_off)
     write_off.decided_by, write_off.decided_at, write_off.decision_note = user, timezone.now(), note
     if approve:
-        posting_date = posting_date or timezone.localdate()
+        posting_date = posting_date or business_today()
         errors: dict = {}
         _check_date("posting_date", posting_date, errors)
         invoice = Invoice.objects.select_for_update().get(pk=write_off.invoice_id)
@@ -512,7 +513,7 @@ def record_invoice_delivery(user, invoice: Invoice, *, sent_on: datetime.date | 
     _require_post(user, invoice.customer, "ledger.track_delivery")
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     errors: dict = {}
-    today = timezone.localdate()
+    today = business_today()
     sent = sent_on or invoice.sent_on
     for field, day in (("sent_on", sent_on), ("confirmed_on", confirmed_on)):
         if day and day > today:

@@ -7,9 +7,9 @@ from django.db.models import Sum
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 from credo.customers.views import _add_errors
@@ -29,7 +29,7 @@ from .models import CustomerBalance, Invoice, Receipt, WriteOff
 
 
 def ledger_tab_context(request, customer) -> dict:
-    today = timezone.localdate()
+    today = business_today()
     open_invoices = list(Invoice.objects.filter(customer=customer, open_amount__gt=0).order_by("due_date", "id")[:100])
     for invoice in open_invoices:
         invoice.days_overdue = max((today - invoice.due_date).days, 0)
@@ -70,7 +70,7 @@ def receipt_create(request, pk):
     customer = get_customer_for_user(request.user, pk)
     invoices = Invoice.objects.filter(customer=customer, open_amount__gt=0).order_by("due_date", "id")[:200]
     form = ReceiptForm(request.POST or None, invoices=invoices,
-                       initial={"receipt_date": timezone.localdate(), "method": "transfer"})
+                       initial={"receipt_date": business_today(), "method": "transfer"})
 
     def post(data):
         invoice = invoices.model.objects.filter(customer=customer, pk=data["invoice"]).first() if data["invoice"] else None
@@ -84,7 +84,7 @@ def receipt_create(request, pk):
 @login_required
 def invoice_create(request, pk):
     customer = get_customer_for_user(request.user, pk)
-    form = InvoiceForm(request.POST or None, initial={"invoice_date": timezone.localdate()})
+    form = InvoiceForm(request.POST or None, initial={"invoice_date": business_today()})
 
     def post(data):
         services.post_invoice(request.user, customer, number=data["number"], invoice_date=data["invoice_date"],
@@ -96,7 +96,7 @@ def invoice_create(request, pk):
 @login_required
 def credit_note_create(request, pk):
     customer = get_customer_for_user(request.user, pk)
-    form = CreditNoteForm(request.POST or None, initial={"note_date": timezone.localdate()})
+    form = CreditNoteForm(request.POST or None, initial={"note_date": business_today()})
 
     def post(data):
         services.post_credit_note(request.user, customer, number=data["number"], note_date=data["note_date"],
@@ -111,7 +111,7 @@ def receipt_reverse(request, pk, receipt_pk):
     receipt = Receipt.objects.filter(customer=customer, pk=receipt_pk).first()
     if receipt is None:
         raise Http404
-    form = ReversalForm(request.POST or None, initial={"reversal_date": timezone.localdate(),
+    form = ReversalForm(request.POST or None, initial={"reversal_date": business_today(),
                                                        "kind": "bounced_cheque"})
 
     def post(data):
@@ -128,7 +128,7 @@ def invoice_delivery(request, pk, invoice_pk):
     invoice = Invoice.objects.filter(customer=customer, pk=invoice_pk).first()
     if invoice is None:
         raise Http404
-    form = DeliveryForm(request.POST or None, initial={"sent_on": invoice.sent_on or timezone.localdate(),
+    form = DeliveryForm(request.POST or None, initial={"sent_on": invoice.sent_on or business_today(),
                                                        "confirmed_on": invoice.receipt_confirmed_on})
 
     def post(data):
@@ -161,7 +161,7 @@ def write_off_decide(request, pk, write_off_pk):
     write_off = WriteOff.objects.filter(customer=customer, pk=write_off_pk).select_related("invoice").first()
     if write_off is None:
         raise Http404
-    form = WriteOffDecisionForm(request.POST or None, initial={"posting_date": timezone.localdate()})
+    form = WriteOffDecisionForm(request.POST or None, initial={"posting_date": business_today()})
 
     def post(data):
         services.decide_write_off(request.user, write_off, approve=data["decision"] == "approve", note=data["note"],
@@ -179,7 +179,7 @@ def write_off_recover(request, pk, write_off_pk):
                                         status=WriteOff.Status.POSTED).select_related("invoice").first()
     if write_off is None:
         raise Http404
-    form = RecoveryForm(request.POST or None, initial={"receipt_date": timezone.localdate(), "method": "transfer"})
+    form = RecoveryForm(request.POST or None, initial={"receipt_date": business_today(), "method": "transfer"})
 
     def post(data):
         services.post_recovery(request.user, write_off, number=data["number"], receipt_date=data["receipt_date"],

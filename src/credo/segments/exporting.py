@@ -1,7 +1,8 @@
 """A value snapshot's customers (the user's scope and filters) with their profit working, as .xlsx."""
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from credo.core.clock import business_now
 
 from .models import Segment
 
@@ -39,5 +40,5 @@ def write_segments_xlsx(target, run, rows):
             if value is not None:
                 sheet.write_number(r, c, float(value), money)
         r += 1
-    sheet.write_string(r + 1, 0, _("Exported %(when)s") % {"when": timezone.localtime().strftime("%Y-%m-%d %H:%M")})
+    sheet.write_string(r + 1, 0, _("Exported %(when)s") % {"when": business_now().strftime("%Y-%m-%d %H:%M")})
     return workbook

@@ -15,12 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from credo.classification.queries import default_period
+from credo.core.clock import business_today
 from credo.core.errors import require
 from credo.core.models import Territory
 from credo.core.roles import has_perm
 from credo.core.scopes import OWN, assignable_managers, scope_of
 from credo.core.view_helpers import add_form_errors, int_or_none
-from credo.customers.queries import business_today, get_customer_for_user
+from credo.customers.queries import get_customer_for_user
 
 from . import queries, rules, services
 from .exporting import XLSX_TYPE, write_segments_xlsx

@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 
@@ -74,7 +74,7 @@ def _require(request, action):
 def plan(request, start: datetime.date | None = None, end: datetime.date | None = None, mine: bool = True,
          limit: int = 500):
     _require(request, "visits.view")
-    start = start or timezone.localdate()
+    start = start or business_today()
     end = end or start + datetime.timedelta(days=6)
     persons = [request.user.pk] if mine else queries.person_ids_for(request.user)
     rows = queries.plan_between(request.user, start, end, person_ids=persons).prefetch_related("contacts")
@@ -130,13 +130,13 @@ class CaringIn(Schema):
             summary="Caring reminders (birthdays, anniversaries, holidays) for my customers in the next days")
 def caring(request, days: int = rules.CARING_DAYS):
     _require(request, "visits.view")
-    return queries.caring_reminders(request.user, timezone.localdate(), max(1, min(days, 366)))
+    return queries.caring_reminders(request.user, business_today(), max(1, min(days, 366)))
 
 
 @router.post("/caring", response={201: VisitOut}, summary="Record the caring contact of a reminder")
 def caring_record(request, payload: CaringIn, days: int = rules.CARING_DAYS):
     _require(request, "visits.record")
-    today = timezone.localdate()
+    today = business_today()
     reminder = next((r for r in queries.caring_reminders(request.user, today, max(1, min(days, 366)))
                      if r["key"] == payload.key), None)
     if reminder is None:
@@ -150,7 +150,7 @@ def caring_record(request, payload: CaringIn, days: int = rules.CARING_DAYS):
 @router.get("/compliance", response=list[dict], summary="Plan against actual per month, person and class")
 def compliance(request, start: str = "", end: str = ""):
     _require(request, "visits.view")
-    last = rules.parse_month(end) or timezone.localdate().replace(day=1)
+    last = rules.parse_month(end) or business_today().replace(day=1)
     first = rules.parse_month(start) or last
     if first > last:
         from credo.core.errors import ValidationError

@@ -11,6 +11,7 @@ from django.utils import timezone
 from credo.classification.models import ClassResult
 from credo.classification.queries import latest_run
 from credo.core import demo
+from credo.core.clock import business_today
 from credo.customers.models import Customer
 
 from .models import Kind, Purpose, Status, Visit
@@ -49,7 +50,7 @@ def generate(today: datetime.date | None = None, *, months: int = 12, seed: int 
     run = latest_run()
     if run is None:
         return 0
-    today = today or timezone.localdate()
+    today = today or business_today()
     rng = random.Random(seed)
     classes = dict(ClassResult.objects.filter(run=run).values_list("customer_id", "klass"))
     managers = dict(Customer.objects.filter(is_active=True, account_manager__isnull=False)

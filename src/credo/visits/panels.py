@@ -1,8 +1,8 @@
 """Home panels of visits: overdue contacts (planned dates passed without a result; customers not contacted for
 longer than their class allows) and caring reminders (温情追踪)."""
 
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 
 from . import queries, rules
@@ -11,7 +11,7 @@ from . import queries, rules
 def overdue_contacts_panel(user):
     if not has_perm(user, "visits.view") or queries.person_ids_for(user) is None:
         return None  # people without a plan of their own or a team see the compliance page instead
-    data = queries.overdue_contacts(user, timezone.localdate(), limit=10)
+    data = queries.overdue_contacts(user, business_today(), limit=10)
     if not data["late_count"] and not data["stale_count"]:
         return None
     return {"template": "visits/panels/overdue.html", **data}
@@ -22,7 +22,7 @@ def caring_panel(user):
     anniversaries, holidays), with one-click recording. Supersedes the customer file's birthday panel."""
     if not has_perm(user, "visits.view"):
         return None
-    reminders = queries.caring_reminders(user, timezone.localdate())
+    reminders = queries.caring_reminders(user, business_today())
     if not reminders:
         return None
     pending = [r for r in reminders if not r["done"]]

@@ -10,10 +10,10 @@ import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from credo.core import audit, timeline
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError
 from credo.core.models import AuditEntry
 from credo.core.roles import Role, has_perm, role_of
@@ -130,7 +130,7 @@ def record_result(user, visit: Visit, *, status, done_date=None, outcome="", nex
     if visit.status != Status.PLANNED:
         raise ValidationError({"status": [_("This contact was already recorded as %(status)s.") % {
             "status": visit.get_status_display()}]})
-    today = today or timezone.localdate()
+    today = today or business_today()
     data = _clean(visit.customer, status=status, purpose=purpose or visit.purpose, kind=visit.kind,
                   done_date=done_date, outcome=outcome, next_step=next_step, next_step_date=next_step_date,
                   contact_ids=contact_ids, latitude=latitude, longitude=longitude, today=today)
@@ -154,7 +154,7 @@ def record_visit(user, customer: Customer, *, kind=Kind.VISIT, purpose=Purpose.S
     """A visit, call or mail that happened without being planned, recorded in the user's name (its rank: rank_of,
     so a senior person's contact is a level follow-up)."""
     _require_record(user, customer)
-    today = today or timezone.localdate()
+    today = today or business_today()
     data = _clean(customer, status=Status.DONE, purpose=purpose, kind=kind, done_date=done_date, outcome=outcome,
                   next_step=next_step, next_step_date=next_step_date, contact_ids=contact_ids, latitude=latitude,
                   longitude=longitude, today=today)
@@ -200,7 +200,7 @@ def record_caring(user, customer: Customer, *, occasion: str, kind=Kind.CALL, co
         raise PermissionDenied(_("Caring contacts are recorded by the customer's account manager."))
     if kind not in (Kind.CALL, Kind.MAIL, Kind.VISIT):
         raise ValidationError({"kind": [_("Choose visit, call or mail.")]})
-    today = today or timezone.localdate()
+    today = today or business_today()
     text = (outcome or "").strip() or occasion
     return record_visit(user, customer, kind=kind, purpose=Purpose.CARING, done_date=done_date or today,
                         outcome=text, contact_ids=[contact_id] if contact_id else [], occasion=key, today=today)

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 from credo.customers.views import _add_errors
@@ -31,14 +31,14 @@ def _require(user, action: str):
 
 def _month_param(request, name="month", default=None) -> datetime.date:
     month = rules.parse_month(request.GET.get(name, ""))
-    return month or default or timezone.localdate().replace(day=1)
+    return month or default or business_today().replace(day=1)
 
 
 @login_required
 def my_plan(request):
     """Today and the rest of this week, my own contacts, each a big tap target leading to the short form."""
     _require(request.user, "visits.view")
-    today = timezone.localdate()
+    today = business_today()
     week_end = today + datetime.timedelta(days=6 - today.weekday())
     rows = list(queries.plan_between(request.user, today, week_end, person_ids=[request.user.pk]))
     late = list(queries.visible_visits(request.user).filter(person=request.user, status=Status.PLANNED,
@@ -60,7 +60,7 @@ def record_result(request, pk):
     if visit is None:
         raise Http404
     contacts = list(visit.customer.contacts.filter(is_active=True))
-    initial = {"status": Status.DONE, "done_date": timezone.localdate(), "purpose": visit.purpose}
+    initial = {"status": Status.DONE, "done_date": business_today(), "purpose": visit.purpose}
     form = ResultForm(request.POST or None, contacts=contacts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -86,7 +86,7 @@ def record_contact(request, customer_id):
     customer = get_customer_for_user(request.user, customer_id)
     contacts = list(customer.contacts.filter(is_active=True))
     initial = {"kind": request.GET.get("kind") or Kind.VISIT, "purpose": request.GET.get("purpose") or "sales",
-               "done_date": timezone.localdate()}
+               "done_date": business_today()}
     form = RecordForm(request.POST or None, contacts=contacts, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,7 +112,7 @@ def _days_param(request) -> int:
 def caring(request):
     """温情追踪: the occasions for greetings to my customers in the next days, each recorded with one click."""
     _require(request.user, "visits.view")
-    today = timezone.localdate()
+    today = business_today()
     days = _days_param(request)
     reminders = queries.caring_reminders(request.user, today, days)
     return render(request, "visits/caring.html", {
@@ -128,7 +128,7 @@ def caring_record(request):
     if request.method != "POST":
         return redirect("visits:caring")
     _require(request.user, "visits.record")
-    today = timezone.localdate()
+    today = business_today()
     days = _days_param(request)
     key = request.POST.get("key", "")
     reminder = next((r for r in queries.caring_reminders(request.user, today, days) if r["key"] == key), None)
@@ -166,7 +166,7 @@ def team_plan(request):
     summary = [{"person": p, "visits": sum(1 for r in rs if r.kind == "visit"),
                 "calls": sum(1 for r in rs if r.kind == "call"),
                 "done": sum(1 for r in rs if r.status == Status.DONE),
-                "late": sum(1 for r in rs if r.status == Status.PLANNED and r.planned_date < timezone.localdate())}
+                "late": sum(1 for r in rs if r.status == Status.PLANNED and r.planned_date < business_today())}
                for p, rs in sorted(by_person.items(), key=lambda kv: kv[0].username)]
     return render(request, "visits/team_plan.html", {
         "month": month, "summary": summary, "by_person": sorted(by_person.items(), key=lambda kv: kv[0].username),

@@ -5,7 +5,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.utils import timezone
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -14,6 +13,7 @@ from credo.classification import queries as classification_queries
 from credo.classification import services as classification
 from credo.collection import demo as collection_demo
 from credo.core import demo as org_demo
+from credo.core.clock import business_today
 from credo.core.roles import Role
 from credo.credit import demo as credit_demo
 from credo.customers import demo as customer_demo
@@ -82,7 +82,7 @@ class Command(BaseCommand):
                     period = classification_queries.default_period()
                     pyramid = classification.compute_snapshot(None, "pyramid", *period)
                     classification.compute_snapshot(None, "abc", *period)
-                    plan = generate_plan(timezone.localdate().replace(day=1), actor="demo")
+                    plan = generate_plan(business_today().replace(day=1), actor="demo")
                     visit_history = visits_demo.generate()
                     potentials = segments_demo.generate(*period)
                     value = segments.compute_segments(None, *period)

@@ -6,7 +6,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+
+from credo.core.clock import business_today
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, action, as_of=None, format="table", **options):  # noqa: A002 - option name
         try:
-            day = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+            day = datetime.date.fromisoformat(as_of) if as_of else business_today()
         except ValueError as exc:
             raise CommandError(f"--as-of: not a date (YYYY-MM-DD): {as_of!r}", returncode=2) from exc
         if action == "reviews":

@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.receivables import queries
 from credo.receivables.exporting import write_aging_xlsx
@@ -45,7 +46,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         text = (options["as_of"] or "").strip()
         try:
-            as_of = datetime.date.fromisoformat(text) if text else queries.business_today()
+            as_of = datetime.date.fromisoformat(text) if text else business_today()
         except ValueError:
             bad(f"--as-of {text!r}: not a date; write it as YYYY-MM-DD.")
         fmt = (options["format"] or "").strip().lower()

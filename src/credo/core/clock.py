@@ -1,0 +1,22 @@
+"""The one place Credo reads the time of day.
+
+Business dates are dates in the company's time zone (settings.TIME_ZONE, default Asia/Shanghai): an
+invoice posted at 00:30 in Shanghai belongs to that Shanghai day although it is still yesterday in UTC.
+Every "today" in the code comes from `business_today()`, so that tests (and a demo) can fix the clock
+in one place: the test suite travels the whole process with time-machine (see tests/conftest.py and
+CREDO_TEST_NOW in the README).
+"""
+
+import datetime
+
+from django.utils import timezone
+
+
+def business_now() -> datetime.datetime:
+    """Now, aware, in the company's time zone."""
+    return timezone.localtime()
+
+
+def business_today() -> datetime.date:
+    """Today's business date in the company's time zone."""
+    return timezone.localdate()
