@@ -1,6 +1,47 @@
+"""Suite-wide fixtures: the named-users world and the clock.
+
+The clock. Business code reads today through `credo.core.clock.business_today()`; tests never read the
+real date. Two ways to fix it:
+
+- `clock` (fixture): a test sets the instant it runs at, `clock.set(datetime.date(2026, 6, 30))` (10:00
+  in the company's zone) or `clock.set("2027-12-31T23:30+08:00")`; `clock.today` is the business date;
+  `clock.advance(days=3)` moves on.
+- CREDO_TEST_NOW (environment): the whole run, collection included, happens at that instant; every test
+  starts there again, so a run that lasts minutes never crosses the midnight it was set before. `.ci/run`
+  runs the suite at a year end (2027-12-31 23:30 Asia/Shanghai) and on a leap day this way, so a test that
+  only passes on ordinary days fails in CI the day it is written. Unset, tests run at the real time.
+"""
+
+import datetime
+import os
+import zoneinfo
+
 import pytest
+import time_machine
 
 from tests.factories import World
+
+TEST_NOW_ENV = "CREDO_TEST_NOW"
+COMPANY_ZONE = zoneinfo.ZoneInfo(os.environ.get("CREDO_TIME_ZONE", "Asia/Shanghai"))
+# A date alone means mid-morning of that business day: far from both midnights.
+DEFAULT_HOUR = 10
+
+
+def instant(when) -> datetime.datetime:
+    """An aware datetime from a date, a datetime (naive = company time) or an ISO string."""
+    if isinstance(when, str):
+        when = datetime.datetime.fromisoformat(when) if "T" in when or " " in when else (
+            datetime.date.fromisoformat(when))
+    if not isinstance(when, datetime.datetime):
+        when = datetime.datetime.combine(when, datetime.time(DEFAULT_HOUR))
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=COMPANY_ZONE)
+    # A fixed offset, never a ZoneInfo: time-machine would otherwise change the process's TZ variable.
+    return when.astimezone(datetime.timezone(when.utcoffset()))
+
+
+SUITE_NOW = instant(os.environ[TEST_NOW_ENV]) if os.environ.get(TEST_NOW_ENV) else None
+_suite_traveller = time_machine.travel(SUITE_NOW, tick=True) if SUITE_NOW else None
 
 
 def pytest_configure(config):
@@ -8,6 +49,63 @@ def pytest_configure(config):
 
     # Tests create many users; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if _suite_traveller:
+        config._credo_suite_clock = _suite_traveller.start()
+
+
+def pytest_unconfigure(config):
+    if getattr(config, "_credo_suite_clock", None):
+        _suite_traveller.stop()
+
+
+def pytest_report_header(config):
+    if SUITE_NOW:
+        return f"clock: every test starts at {SUITE_NOW.isoformat()} ({TEST_NOW_ENV})"
+    return f"clock: real time ({TEST_NOW_ENV} unset)"
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock(request):
+    coordinates = getattr(request.config, "_credo_suite_clock", None)
+    if coordinates:
+        coordinates.move_to(SUITE_NOW)
+    yield
+
+
+class Clock:
+    """A test's own instant; stopped at the end of the test (the suite clock, if any, resumes)."""
+
+    def __init__(self):
+        self._travellers = []
+
+    def set(self, when, *, tick: bool = True) -> datetime.datetime:
+        at = instant(when)
+        traveller = time_machine.travel(at, tick=tick)
+        traveller.start()
+        self._travellers.append(traveller)
+        return at
+
+    def advance(self, **delta) -> datetime.datetime:
+        from django.utils import timezone
+
+        return self.set(timezone.now() + datetime.timedelta(**delta))
+
+    @property
+    def today(self) -> datetime.date:
+        from credo.core.clock import business_today
+
+        return business_today()
+
+    def stop(self):
+        while self._travellers:
+            self._travellers.pop().stop()
+
+
+@pytest.fixture
+def clock():
+    c = Clock()
+    yield c
+    c.stop()
 
 
 @pytest.fixture
