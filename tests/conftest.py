@@ -6,10 +6,12 @@ real date. Two ways to fix it:
 - `clock` (fixture): a test sets the instant it runs at, `clock.set(datetime.date(2026, 6, 30))` (10:00
   in the company's zone) or `clock.set("2027-12-31T23:30+08:00")`; `clock.today` is the business date;
   `clock.advance(days=3)` moves on.
-- CREDO_TEST_NOW (environment): the whole run, collection included, happens at that instant; every test
-  starts there again, so a run that lasts minutes never crosses the midnight it was set before. `.ci/run`
-  runs the suite at a year end (2027-12-31 23:30 Asia/Shanghai) and on a leap day this way, so a test that
-  only passes on ordinary days fails in CI the day it is written. Unset, tests run at the real time.
+- The suite clock: the whole run, collection included, happens at one instant, and every test starts
+  there again (the clock then ticks), so a run never crosses a midnight half-way. The instant is
+  CREDO_TEST_NOW when set (an ISO date or datetime; without an offset it is company time), else the real
+  time at which the run began. `.ci/run` runs the suite again at a year end (2027-12-31 23:30
+  Asia/Shanghai) and on a leap day, so a test that only passes on ordinary days fails in CI the day it is
+  written, not months later.
 """
 
 import datetime
@@ -40,8 +42,8 @@ def instant(when) -> datetime.datetime:
     return when.astimezone(datetime.timezone(when.utcoffset()))
 
 
-SUITE_NOW = instant(os.environ[TEST_NOW_ENV]) if os.environ.get(TEST_NOW_ENV) else None
-_suite_traveller = time_machine.travel(SUITE_NOW, tick=True) if SUITE_NOW else None
+SUITE_NOW = instant(os.environ.get(TEST_NOW_ENV) or datetime.datetime.now(datetime.UTC))
+_suite_traveller = time_machine.travel(SUITE_NOW, tick=True)
 
 
 def pytest_configure(config):
@@ -49,8 +51,7 @@ def pytest_configure(config):
 
     # Tests create many users; the production hasher is deliberately slow.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    if _suite_traveller:
-        config._credo_suite_clock = _suite_traveller.start()
+    config._credo_suite_clock = _suite_traveller.start()
 
 
 def pytest_unconfigure(config):
@@ -59,17 +60,13 @@ def pytest_unconfigure(config):
 
 
 def pytest_report_header(config):
-    if SUITE_NOW:
-        return f"clock: every test starts at {SUITE_NOW.isoformat()} ({TEST_NOW_ENV})"
-    return f"clock: real time ({TEST_NOW_ENV} unset)"
+    source = TEST_NOW_ENV if os.environ.get(TEST_NOW_ENV) else f"the run's start; set {TEST_NOW_ENV} to choose"
+    return f"clock: every test starts at {SUITE_NOW.astimezone(COMPANY_ZONE).isoformat()} ({source})"
 
 
 @pytest.fixture(autouse=True)
 def _suite_clock(request):
-    coordinates = getattr(request.config, "_credo_suite_clock", None)
-    if coordinates:
-        coordinates.move_to(SUITE_NOW)
-    yield
+    request.config._credo_suite_clock.move_to(SUITE_NOW)
 
 
 class Clock:

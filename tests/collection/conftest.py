@@ -2,13 +2,13 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.sales import services as ledger
 
 
 def days_ago(n: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=n)
+    return business_today() - datetime.timedelta(days=n)
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
 from credo.collection.models import DunningLetter
+from credo.core.clock import business_today
 
 
 def run(*args):
@@ -15,7 +15,7 @@ def run(*args):
 
 
 def test_run_twice_creates_the_letters_once(world, overdue, tmp_path):
-    today = timezone.localdate().isoformat()
+    today = business_today().isoformat()
     first = json.loads(run("--as-of", today, "--format", "json", "--pdf-dir", str(tmp_path)))
     assert first["letters"] == {"notice": 0, "warning": 1, "lawyer": 0} and first["cases_opened"] == 1
     letter = DunningLetter.objects.get()

@@ -4,10 +4,10 @@ import subprocess
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from credo.collection import dunning, penalty, services
 from credo.collection.models import CollectionCase, CollectionPolicy, DunningLetter, DunningStep
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError
 from credo.sales import services as ledger
 from credo.sales.models import Invoice
@@ -16,7 +16,7 @@ from .conftest import days_ago
 
 
 def today():
-    return timezone.localdate()
+    return business_today()
 
 
 def test_default_schedule_is_seeded(db):

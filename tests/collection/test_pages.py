@@ -6,7 +6,6 @@ from decimal import Decimal as D
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from credo.collection import services
 from credo.collection.models import (
@@ -18,10 +17,11 @@ from credo.collection.models import (
     PenaltyCharge,
     PromiseToPay,
 )
+from credo.core.clock import business_today
 from credo.sales.models import CreditNote, Invoice
 from credo.sales.services import post_invoice
 
-TODAY = timezone.localdate()
+TODAY = business_today()
 
 
 def ago(days: int) -> datetime.date:

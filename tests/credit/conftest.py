@@ -3,8 +3,9 @@ from decimal import Decimal as D
 
 import pytest
 from django.conf import settings
-from django.utils import timezone, translation
+from django.utils import translation
 
+from credo.core.clock import business_today
 from credo.credit import queries
 from credo.credit.models import CreditProfile
 from credo.sales import orders, services
@@ -14,7 +15,7 @@ DAY = datetime.date(2026, 3, 1)
 
 
 def today() -> datetime.date:
-    return timezone.localdate()
+    return business_today()
 
 
 def days_ago(n: int) -> datetime.date:

@@ -1,7 +1,6 @@
 import datetime
 
-from django.utils import timezone
-
+from credo.core.clock import business_today
 from credo.customers.panels import upcoming_birthdays
 from tests.factories import ContactFactory
 
@@ -18,6 +17,6 @@ def test_birthdays_across_new_year_and_in_scope_only(world):
 
 
 def test_home_shows_panel(client, world):
-    ContactFactory(customer=world.east_customer, name="生日联系人", birthday=timezone.localdate())
+    ContactFactory(customer=world.east_customer, name="生日联系人", birthday=business_today())
     client.force_login(world.sales_east)
     assert "生日联系人" in client.get("/").content.decode()

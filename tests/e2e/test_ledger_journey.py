@@ -6,9 +6,9 @@ import shutil
 import subprocess
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
+from credo.core.clock import business_today
 from tests.e2e.helpers import SCREENSHOTS, login, shot, visit
 
 pytestmark = pytest.mark.e2e
@@ -18,7 +18,7 @@ def test_finance_clerk_from_aging_to_payment(page, world):
     from credo.sales import services
     from credo.sales.models import CustomerBalance
 
-    today = timezone.localdate()
+    today = business_today()
     services.post_invoice(world.finance, world.east_customer, number="INV-E1", amount="12000.00",
                           invoice_date=today - datetime.timedelta(days=75), due_date=today - datetime.timedelta(days=45))
     services.post_invoice(world.finance, world.north_customer, number="INV-N1", amount="800.00",

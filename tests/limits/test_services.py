@@ -7,6 +7,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from credo.core.clock import business_today
 from credo.core.models import AuditEntry, CustomerEvent
 from credo.limits import queries, rules, services
 from credo.limits.models import LimitComputation, LimitPolicy
@@ -14,7 +15,7 @@ from credo.rating.models import FinancialStatement
 from credo.sales.models import PaymentMethod, SalesOrder
 from credo.sales.services import post_invoice, post_receipt, reverse_receipt
 
-TODAY = queries.business_today()
+TODAY = business_today()
 Q_START, Q_END = queries.last_full_quarter(TODAY)
 
 

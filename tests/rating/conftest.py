@@ -2,8 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.rating import services
 from credo.sales import services as ledger
 
@@ -12,7 +12,7 @@ STATEMENT = {"current_assets": "5000000", "inventory": "1500000", "current_liabi
 
 
 def days_ago(n: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=n)
+    return business_today() - datetime.timedelta(days=n)
 
 
 def statement(**changes) -> dict:

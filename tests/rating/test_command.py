@@ -4,8 +4,8 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.rating import rate, rules, services
 from credo.rating.models import Rating
 
@@ -21,7 +21,7 @@ def run(*args):
 @pytest.fixture
 def last_quarter(world):
     """Two customers rated on the last day of the previous quarter; one with nothing to rate."""
-    day = rules.quarter_start(timezone.localdate()) - datetime.timedelta(days=1)
+    day = rules.quarter_start(business_today()) - datetime.timedelta(days=1)
     for customer in (world.east_customer, world.east2_customer):
         services.add_statement(world.credit, customer, statement(period_end=day - datetime.timedelta(days=60)))
         rate.rate_customer(world.credit, customer, "quarterly", as_of=day)
@@ -31,18 +31,18 @@ def last_quarter(world):
 def test_rerate_lists_the_moves_and_is_idempotent_within_the_quarter(world, last_quarter):
     before = {r.customer_id: r.grade for r in Rating.objects.all()}
     services.add_statement(world.credit, world.east_customer, statement(
-        period_end=timezone.localdate(), current_assets="1000000", inventory="900000", current_liabilities="2000000",
+        period_end=business_today(), current_assets="1000000", inventory="900000", current_liabilities="2000000",
         total_liabilities="9000000", net_assets="500000", net_profit="-100000"))
-    today = timezone.localdate().isoformat()
+    today = business_today().isoformat()
     first = json.loads(run("--as-of", today, "--format", "json"))
     assert first["due"] == 2 and first["rated"] == 2 and first["first"] == 0
     assert first["without_data"] == 1  # N001
-    assert first["quarter_start"] == rules.quarter_start(timezone.localdate()).isoformat()
+    assert first["quarter_start"] == rules.quarter_start(business_today()).isoformat()
     moved = first["moved"]
     assert [m["code"] for m in moved] == ["E001"]
     assert moved[0]["from"] == before[world.east_customer.pk] and moved[0]["direction"] == "down"
     assert moved[0]["to"] == Rating.objects.get(customer=world.east_customer, is_current=True).grade
-    assert Rating.objects.filter(reason="quarterly", as_of=timezone.localdate()).count() == 2
+    assert Rating.objects.filter(reason="quarterly", as_of=business_today()).count() == 2
     assert Rating.objects.filter(is_current=True).count() == 2
 
     again = json.loads(run("--as-of", today, "--format", "json"))
@@ -53,12 +53,12 @@ def test_rerate_lists_the_moves_and_is_idempotent_within_the_quarter(world, last
 
 def test_text_output_lists_each_move(world, last_quarter):
     services.add_statement(world.credit, world.east2_customer, statement(
-        period_end=timezone.localdate(), current_assets="100", inventory="90", current_liabilities="2000000",
+        period_end=business_today(), current_assets="100", inventory="90", current_liabilities="2000000",
         total_liabilities="9000000", net_assets="-500000", net_profit="-100000"))
     text = run("--user", "credit")
     assert "2 due, 2 rated (0 for the first time), 1 grades moved" in text
     assert "E002" in text and "→" in text
-    assert set(Rating.objects.filter(as_of=timezone.localdate()).values_list("rated_by", flat=True)) == {"credit"}
+    assert set(Rating.objects.filter(as_of=business_today()).values_list("rated_by", flat=True)) == {"credit"}
 
 
 def test_first_ratings_are_counted_not_listed_as_moves(world):

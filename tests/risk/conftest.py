@@ -5,13 +5,13 @@ import itertools
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.sales import orders as sales_orders
 from credo.sales import services as ledger
 from credo.sales.models import Product
 
-TODAY = timezone.localdate()
+TODAY = business_today()
 _numbers = itertools.count(1)
 
 

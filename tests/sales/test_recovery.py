@@ -2,8 +2,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError
 from credo.sales import services
 from credo.sales.models import CustomerBalance, Invoice, Receipt
@@ -11,7 +11,7 @@ from credo.sales.queries import balance_drift, document_drift
 
 
 def days_ago(n):
-    return timezone.localdate() - datetime.timedelta(days=n)
+    return business_today() - datetime.timedelta(days=n)
 
 
 @pytest.fixture

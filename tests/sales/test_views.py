@@ -1,6 +1,7 @@
 import datetime
 from decimal import Decimal as D
 
+from credo.core.clock import business_today
 from credo.sales import services
 from credo.sales.models import CustomerBalance, Receipt
 
@@ -56,9 +57,8 @@ def test_home_panel_shows_overdue_customers_in_scope(client, world):
 def test_due_soon_panel_and_delivery_page(client, world):
     import datetime as dt
 
-    from django.utils import timezone
 
-    today = timezone.localdate()
+    today = business_today()
     inv = services.post_invoice(world.finance, world.east_customer, number="INV-S", invoice_date=today,
                                 amount="300", due_date=today + dt.timedelta(days=3))
     client.force_login(world.sales_east)

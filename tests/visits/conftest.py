@@ -2,9 +2,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone
 
 from credo.collection.models import CollectionCase
+from credo.core.clock import business_today
 from credo.sales import services as ledger
 from credo.visits import rules
 
@@ -22,9 +22,9 @@ def planned_world(world):
     2026-12-10."""
     world.east_customer.importance = "key"
     world.east_customer.save(update_fields=["importance"])
-    CollectionCase.objects.create(customer=world.east2_customer, number="CC-T1", opened_on=timezone.localdate(),
+    CollectionCase.objects.create(customer=world.east2_customer, number="CC-T1", opened_on=business_today(),
                                   opened_by="test")
-    ledger.post_invoice(world.finance, world.north_customer, number="INV-V1", invoice_date=timezone.localdate(),
+    ledger.post_invoice(world.finance, world.north_customer, number="INV-V1", invoice_date=MONTH - datetime.timedelta(days=20),
                         due_date=datetime.date(2026, 12, 10), amount=Decimal("100.00"))
     return world
 

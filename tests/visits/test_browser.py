@@ -5,7 +5,8 @@ import os
 import threading
 
 import pytest
-from django.utils import timezone
+
+from credo.core.clock import business_today
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                                   reason="needs Debian's chromium")]
@@ -42,7 +43,7 @@ def _in_own_thread(fn, *args):
 def test_quick_entry_on_a_phone(live_server, world):
     from credo.visits import services
 
-    visit = services.plan_visit(world.sales_east, world.east_customer, planned_date=timezone.localdate())
+    visit = services.plan_visit(world.sales_east, world.east_customer, planned_date=business_today())
     _in_own_thread(_journey, live_server.url, world)
     visit.refresh_from_db()
     assert visit.status == "done" and visit.outcome == "客户同意下周试用"
@@ -86,7 +87,7 @@ def test_caring_reminder_recorded_with_one_tap_on_a_phone(live_server, world):
     from credo.visits.models import Visit
     from tests.factories import ContactFactory
 
-    today = timezone.localdate()
+    today = business_today()
     contact = ContactFactory(customer=world.east_customer, name="李明", birthday=today.replace(year=1980))  # a leap year
     _in_own_thread(_caring_journey, live_server.url)
     done = Visit.objects.get(customer=world.east_customer, status="done")

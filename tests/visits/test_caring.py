@@ -5,15 +5,15 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.utils import timezone
 from django.utils.translation import override
 
+from credo.core.clock import business_today
 from credo.core.models import AuditEntry, CustomerEvent
 from credo.visits import queries, services
 from credo.visits.models import Holiday, Purpose, Status, Visit
 from tests.factories import ContactFactory, CustomerFactory
 
-TODAY = timezone.localdate()
+TODAY = business_today()
 JSON = {"content_type": "application/json"}
 XMAS = datetime.date(2026, 12, 25)
 

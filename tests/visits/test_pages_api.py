@@ -4,9 +4,9 @@ tap target per contact, the short result form) and the API."""
 import datetime
 import json
 
-from django.utils import timezone
 from django.utils.translation import override
 
+from credo.core.clock import business_today
 from credo.visits import queries, services
 from credo.visits.models import Status, Visit
 from credo.visits.planning import generate_plan
@@ -14,7 +14,7 @@ from tests.factories import ContactFactory
 
 from .conftest import MONTH
 
-TODAY = timezone.localdate()
+TODAY = business_today()
 NOVEMBER = TODAY.replace(day=1)
 JSON = {"content_type": "application/json"}
 

@@ -3,8 +3,8 @@ import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 
+from credo.core.clock import business_today
 from credo.core.models import AuditEntry, CustomerEvent
 from credo.visits import services
 from credo.visits.models import Status, Visit, VisitPolicy
@@ -13,7 +13,7 @@ from tests.factories import ContactFactory
 
 from .conftest import MONTH
 
-TODAY = timezone.localdate()
+TODAY = business_today()
 
 
 @pytest.fixture

@@ -34,7 +34,8 @@ def generate(today: datetime.date | None = None, progress=None) -> CollectionDem
     controller = get_user_model().objects.filter(profile__role=Role.CREDIT_CONTROLLER, is_active=True).first()
     if controller is None:
         return result
-    cases = list(CollectionCase.objects.filter(status=CollectionCase.Status.OPEN,
+    # Cases a person has already worked (a second demo load) keep their reason, promises and plans.
+    cases = list(CollectionCase.objects.filter(status=CollectionCase.Status.OPEN, reason="",
                                                customer__account_manager__profile__role=Role.SALESPERSON)
                  .select_related("customer", "customer__balance").order_by("customer__account_manager", "pk")
                  [:WORKED_CASES])
