@@ -2,6 +2,7 @@ import datetime
 import os
 import shutil
 import subprocess
+import sys
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,13 +23,37 @@ def poppler():
         pytest.skip("poppler-utils not installed")
 
 
-def make_content(invoices, total):
+def _hide_system_fonts(mp: pytest.MonkeyPatch) -> None:
+    """As on a machine where only pip installed anything: no fonts-noto-cjk, no fontconfig match."""
+    mp.delenv(letter_pdf.FONT_ENV, raising=False)
+    mp.setattr(letter_pdf, "_FONT_CANDIDATES", ())
+    mp.setattr(letter_pdf, "_fc_match", lambda: None)
+
+
+@pytest.fixture(scope="module")
+def packaged_font_only():
+    """Letters in this module are set in the font that comes with the Python dependencies alone."""
+    with pytest.MonkeyPatch.context() as mp:
+        _hide_system_fonts(mp)
+        find_cjk_font.cache_clear()
+        yield find_cjk_font()
+    find_cjk_font.cache_clear()
+
+
+@pytest.fixture
+def no_font_lookup_cache():
+    find_cjk_font.cache_clear()
+    yield
+    find_cjk_font.cache_clear()
+
+
+def make_content(invoices, total, title="律师函"):
     return LetterContent(
         company_name="示例贸易有限公司",
         company_address="上海市浦东新区世纪大道100号 20楼",
         company_phone="021-5888 0000",
         sender="法务部",
-        title="律师函",
+        title=title,
         number="CS-2026-000123-W",
         letter_date=D(2026, 3, 5),
         customer_name="华东某某有限公司",
@@ -54,8 +79,21 @@ def run(*args) -> str:
     return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
+def gray_pixels(pdf: Path, dpi: int = 50) -> bytes:
+    """Page 1 rendered by poppler as 8-bit gray, one byte per pixel (PGM; poppler says -gray, not -pgm)."""
+    result = subprocess.run(
+        ["pdftoppm", "-r", str(dpi), "-gray", "-f", "1", "-l", "1", str(pdf)], capture_output=True, check=True
+    )
+    # e.g. "Syntax Error: Embedded font file may be invalid" for a font poppler cannot read.
+    assert not result.stderr, result.stderr.decode()
+    magic, width, height, maxval, pixels = result.stdout.split(maxsplit=4)
+    assert magic == b"P5" and int(maxval) == 255
+    assert len(pixels) == int(width) * int(height)
+    return pixels
+
+
 @pytest.fixture(scope="module")
-def letter(poppler, tmp_path_factory) -> Path:
+def letter(poppler, packaged_font_only, tmp_path_factory) -> Path:
     amounts = ("10000.00", "2000.50", "345.17")
     content = make_content([invoice(i, a) for i, a in enumerate(amounts, 1)], Decimal("12345.67"))
     path = tmp_path_factory.mktemp("letter") / "letter.pdf"
@@ -64,7 +102,7 @@ def letter(poppler, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def long_letter(poppler, tmp_path_factory) -> Path:
+def long_letter(poppler, packaged_font_only, tmp_path_factory) -> Path:
     invoices = [invoice(i, "100.00") for i in range(1, 121)]
     path = tmp_path_factory.mktemp("letter") / "long.pdf"
     path.write_bytes(render_letter(make_content(invoices, Decimal("12000.00"))))
@@ -90,23 +128,38 @@ def test_font_is_embedded(letter):
     assert rows, "no fonts in PDF"
     for row in rows:
         name, *_, emb, sub, uni, _obj, _gen = row.split()
-        assert "CJK" in name
-        assert (emb, sub) == ("yes", "yes")
+        # A subset (tag "ABCDEF+") of the packaged Noto Sans SC, with a ToUnicode map.
+        assert name.endswith("+NotoSansSC"), name
+        assert (emb, sub, uni) == ("yes", "yes", "yes")
+
+
+def test_letter_is_small(letter):
+    # The font file is 8 MB; the letter embeds only the glyphs it uses.
+    assert letter.stat().st_size < 100_000
 
 
 def test_page_renders_to_non_blank_image(letter, tmp_path):
     run("pdftoppm", "-r", "50", "-png", "-f", "1", "-l", "1", "-singlefile", str(letter), str(tmp_path / "p"))
     assert (tmp_path / "p.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
-    # PGM: a short text header, then one byte per pixel (poppler's option is -gray, not -pgm).
-    pgm = subprocess.run(
-        ["pdftoppm", "-r", "50", "-gray", "-f", "1", "-l", "1", str(letter)], capture_output=True, check=True
-    ).stdout
-    magic, width, height, maxval, pixels = pgm.split(maxsplit=4)
-    assert magic == b"P5" and int(maxval) == 255
-    assert len(pixels) == int(width) * int(height)
+    pixels = gray_pixels(letter)
     dark = sum(1 for value in pixels if value < 128)
     assert dark > 0.01 * len(pixels)
+
+
+def test_chinese_characters_render_as_their_own_glyphs(letter, packaged_font_only, tmp_path):
+    """Two letters that differ in one character of the title render differently: with a font that lacked
+    the glyphs, both would show the same empty boxes (or nothing) there."""
+    other = tmp_path / "other.pdf"
+    amounts = ("10000.00", "2000.50", "345.17")
+    content = make_content([invoice(i, a) for i, a in enumerate(amounts, 1)], Decimal("12345.67"), title="催款函")
+    other.write_bytes(render_letter(content))
+    assert "催款函" in run("pdftotext", str(other), "-")
+    mine, theirs = gray_pixels(letter, dpi=100), gray_pixels(other, dpi=100)
+    assert len(mine) == len(theirs)
+    differing = sum(1 for a, b in zip(mine, theirs, strict=True) if abs(a - b) > 64)
+    # "律师" and "催款" at 20 pt: a few hundred pixels of ink apart; elsewhere the pages are the same.
+    assert 100 < differing < 0.02 * len(mine)
 
 
 def test_many_invoices_break_pages_and_repeat_header(long_letter):
@@ -121,7 +174,7 @@ def test_many_invoices_break_pages_and_repeat_header(long_letter):
     assert "示例贸易有限公司 法务部" in last_page
 
 
-def test_wrap_breaks_chinese_between_characters_not_only_at_spaces():
+def test_wrap_breaks_chinese_between_characters_not_only_at_spaces(packaged_font_only):
     path, index = find_cjk_font()
     pdf = FPDF()
     pdf.add_font("cjk", fname=path, collection_font_number=index)
@@ -134,23 +187,55 @@ def test_wrap_breaks_chinese_between_characters_not_only_at_spaces():
     assert "¥12,345.67。" in lines[-1]
 
 
-def test_missing_configured_font_is_a_clear_error(monkeypatch):
+def test_missing_configured_font_is_a_clear_error(monkeypatch, no_font_lookup_cache):
     monkeypatch.setenv(letter_pdf.FONT_ENV, "/nonexistent/font.ttc,2")
-    find_cjk_font.cache_clear()
-    try:
-        with pytest.raises(RuntimeError, match="CREDO_PDF_FONT"):
-            find_cjk_font()
-    finally:
-        find_cjk_font.cache_clear()
+    with pytest.raises(RuntimeError, match="CREDO_PDF_FONT"):
+        find_cjk_font()
 
 
-def test_no_font_found_says_what_to_install(monkeypatch):
+def test_default_font_comes_with_the_python_dependencies(monkeypatch, no_font_lookup_cache):
+    import pylopdf_fonts_zh_cn
+
+    _hide_system_fonts(monkeypatch)
+    path, index = find_cjk_font()
+    assert Path(path) == pylopdf_fonts_zh_cn.sans_path() and index == 0
+    assert Path(path).name == "NotoSansSC-Regular.otf"
+
+
+def test_the_packaged_font_comes_before_the_system_font(monkeypatch, no_font_lookup_cache, tmp_path):
+    import pylopdf_fonts_zh_cn
+
+    system = tmp_path / "NotoSansCJKsc-Regular.otf"
+    system.symlink_to(pylopdf_fonts_zh_cn.sans_path())
     monkeypatch.delenv(letter_pdf.FONT_ENV, raising=False)
-    monkeypatch.setattr(letter_pdf, "_FONT_CANDIDATES", ())
-    monkeypatch.setattr(letter_pdf.shutil, "which", lambda name: None)
-    find_cjk_font.cache_clear()
-    try:
-        with pytest.raises(RuntimeError, match="fonts-noto-cjk"):
-            find_cjk_font()
-    finally:
-        find_cjk_font.cache_clear()
+    monkeypatch.setattr(letter_pdf, "_FONT_CANDIDATES", (str(system),))
+    assert find_cjk_font()[0] == str(pylopdf_fonts_zh_cn.sans_path())
+
+
+def test_configured_font_comes_first(monkeypatch, no_font_lookup_cache, tmp_path):
+    import pylopdf_fonts_zh_cn
+
+    configured = tmp_path / "mine.otf"
+    configured.symlink_to(pylopdf_fonts_zh_cn.sans_path())
+    monkeypatch.setenv(letter_pdf.FONT_ENV, str(configured))
+    assert find_cjk_font() == (str(configured), 0)
+
+
+def test_without_the_font_package_the_system_font_is_used(monkeypatch, no_font_lookup_cache, tmp_path):
+    import pylopdf_fonts_zh_cn
+
+    system = tmp_path / "NotoSansCJKsc-Regular.otf"
+    system.symlink_to(pylopdf_fonts_zh_cn.sans_path())
+    monkeypatch.delenv(letter_pdf.FONT_ENV, raising=False)
+    monkeypatch.setitem(sys.modules, "pylopdf_fonts_zh_cn", None)  # import fails, as if not installed
+    monkeypatch.setattr(letter_pdf, "_FONT_CANDIDATES", (str(system),))
+    assert find_cjk_font() == (str(system), 0)
+
+
+def test_no_font_found_says_what_to_install(monkeypatch, no_font_lookup_cache):
+    _hide_system_fonts(monkeypatch)
+    monkeypatch.setitem(sys.modules, "pylopdf_fonts_zh_cn", None)
+    with pytest.raises(RuntimeError, match="fonts-noto-cjk") as exc:
+        find_cjk_font()
+    assert "pip install pylopdf-fonts-zh-cn" in str(exc.value)
+    assert "CREDO_PDF_FONT" in str(exc.value)

@@ -1,10 +1,13 @@
 """Render dunning letters (Chinese) to PDF with fpdf2.
 
-The font is Noto Sans CJK SC from Debian's ``fonts-noto-cjk``.  Those fonts are CFF-based
-(OpenType/CFF in a .ttc collection); fpdf2 reads them through fontTools and embeds a subset
-as a CIDFontType0C font, so the PDF shows Chinese on machines without the font installed.
-No bold face is loaded: one font keeps render time and file size down, and emphasis is
-drawn as "faux bold" (fill + thin stroke of the glyph outlines).
+The font is Noto Sans SC (SIL Open Font License 1.1), which comes with the Python dependencies: the
+PyPI package ``pylopdf-fonts-zh-cn`` ships ``NotoSansSC-Regular.otf``, so no system package is
+needed.  Lookup order (``find_cjk_font``): ``CREDO_PDF_FONT`` if set, then that packaged font, then
+Debian's ``fonts-noto-cjk`` (or whatever ``fc-match`` finds for "Noto Sans CJK SC").  These fonts are
+CFF-based OpenType (a .otf, or a .ttc collection); fpdf2 reads them through fontTools and embeds a
+subset as a CIDFontType0C font, so a letter stays small (tens of KB) and shows Chinese on machines
+without the font.  No bold face is loaded: one font keeps render time and file size down, and emphasis
+is drawn as "faux bold" (fill + thin stroke of the glyph outlines).
 
 fpdf2's own line breaking only breaks at spaces, falling back to characters when a line
 has none; a Chinese paragraph containing one space ("请于 2026年3月1日 前付清") would break at
@@ -30,6 +33,8 @@ from fpdf import FPDF, FontFace
 from fpdf.enums import TableBordersLayout, TextMode
 
 FONT_ENV = "CREDO_PDF_FONT"
+# The Python package that ships the default font (a dependency in pyproject.toml).
+FONT_PACKAGE = "pylopdf-fonts-zh-cn"
 _FONT_DIR = "/usr/share/fonts/opentype/noto/"
 _FONT_CANDIDATES = (
     _FONT_DIR + "NotoSansCJK-Regular.ttc",
@@ -118,6 +123,24 @@ def _fc_match() -> tuple[str, int] | None:
     return _pick_face(path, int(index) if index.isdigit() else None)
 
 
+def _packaged_font() -> tuple[str, int] | None:
+    """Noto Sans SC from the ``pylopdf-fonts-zh-cn`` package, if it is installed."""
+    try:
+        from pylopdf_fonts_zh_cn import sans_path
+    except ImportError:
+        return None
+    path = str(sans_path())
+    return _pick_face(path) if os.path.isfile(path) else None
+
+
+def _system_font() -> tuple[str, int] | None:
+    """Debian's fonts-noto-cjk, or what fontconfig finds for Noto Sans CJK SC."""
+    for path in _FONT_CANDIDATES:
+        if os.path.isfile(path) and (found := _pick_face(path)):
+            return found
+    return _fc_match()
+
+
 @functools.cache
 def find_cjk_font() -> tuple[str, int]:
     """(path, face index) of a Simplified Chinese font to embed."""
@@ -131,15 +154,12 @@ def find_cjk_font() -> tuple[str, int]:
         if index:
             return path, int(index)
         return _pick_face(path) or (path, 0)
-    for path in _FONT_CANDIDATES:
-        if os.path.isfile(path) and (found := _pick_face(path)):
-            return found
-    if found := _fc_match():
+    if found := _packaged_font() or _system_font():
         return found
     raise RuntimeError(
-        "No Chinese font found for PDF letters: install the Debian package fonts-noto-cjk "
-        f"(apt-get install fonts-noto-cjk) or set {FONT_ENV} to a font file path "
-        "(optionally with ',<index>' for a face in a .ttc collection)."
+        f"No Chinese font found for PDF letters: install Credo's dependencies (pip install {FONT_PACKAGE}), "
+        "or the Debian package fonts-noto-cjk, or set "
+        f"{FONT_ENV} to a font file path (optionally with ',<index>' for a face in a .ttc collection)."
     )
 
 

@@ -42,8 +42,42 @@ def acting_user(username: str | None):
     return user
 
 
+class _Progress(Progress):
+    """Shows itself with the first step of the work (or a task whose size is known), not on entering the
+    ``with``: a command stopped before any work, e.g. by a database not migrated (credo.cli), leaves no
+    empty "0/?" bar above its one-line message."""
+
+    _shown = False
+
+    def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
+        if self._shown:
+            super().stop()
+
+    def _show(self) -> None:
+        if not self._shown:
+            self._shown = True
+            super().start()
+
+    def add_task(self, *args, **kwargs):
+        task = super().add_task(*args, **kwargs)
+        if self._tasks[task].total is not None:
+            self._show()
+        return task
+
+    def update(self, task_id, **kwargs) -> None:
+        super().update(task_id, **kwargs)
+        self._show()
+
+    def advance(self, task_id, advance: float = 1) -> None:
+        super().advance(task_id, advance)
+        self._show()
+
+
 def progress_bar(verbosity: int) -> Progress:
-    return Progress(
+    return _Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
