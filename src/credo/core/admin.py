@@ -1,9 +1,19 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
 from . import audit
+from .auth import ThrottledLoginFormMixin
 from .models import ApiToken, AuditEntry, CompanyProfile, Profile, Team, Territory
+
+
+class LockoutAdminAuthenticationForm(ThrottledLoginFormMixin, AdminAuthenticationForm):
+    pass
+
+
+# The admin's sign-in page says when a paused attempt may try again, like the sign-in page.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 class AuditedAdmin(admin.ModelAdmin):

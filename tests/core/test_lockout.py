@@ -1,0 +1,137 @@
+"""The sign-in throttle's pieces (credo.core.lockout): the growing pause, the client address, clean-up,
+concurrency."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.test import Client, RequestFactory, override_settings
+from django.utils import timezone
+
+from credo.core import lockout
+from credo.core.models import LoginThrottle
+from tests.factories import PASSWORD
+
+from .test_auth import OWN, STRANGER, attempt, refusal, signed_in
+
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize("failures, pause", [
+    (0, None), (4, None), (5, 1), (6, 2), (7, 4), (8, 8), (11, 60), (12, 60), (10_000, 60),
+])
+def test_pause_starts_at_the_limit_and_doubles_up_to_the_cap(failures, pause):
+    got = lockout.pause_after(failures, 5, MINUTE, 60 * MINUTE)
+    assert got == (pause * MINUTE if pause else None)
+
+
+def test_no_pause_when_the_limit_is_zero():
+    assert lockout.pause_after(100, 0, MINUTE, 60 * MINUTE) is None
+
+
+@pytest.mark.parametrize("text, key", [
+    ("203.0.113.5", "203.0.113.5"),
+    (" 203.0.113.5 ", "203.0.113.5"),
+    ("2001:db8:1:2:3:4:5:6", "2001:db8:1:2::/64"),
+    ("2001:db8:1:2::ffff", "2001:db8:1:2::/64"),  # one /64: one count
+    ("2001:db8:1:2::/64", "2001:db8:1:2::/64"),
+    ("::ffff:198.51.100.7", "198.51.100.7"),
+    ("198.51.100.7/32", "198.51.100.7"),
+    ("10.0.0.0/8", ""),
+    ("unknown", ""),
+    ("", ""),
+])
+def test_address_key(text, key):
+    assert lockout.address_key(text) == key
+
+
+def _request(remote="203.0.113.5", forwarded=None):
+    headers = {"X-Forwarded-For": forwarded} if forwarded is not None else {}
+    return RequestFactory().post("/login/", REMOTE_ADDR=remote, headers=headers)
+
+
+@pytest.mark.parametrize("trusted, remote, forwarded, address", [
+    (0, "203.0.113.5", None, "203.0.113.5"),
+    (0, "203.0.113.5", "198.51.100.7", "203.0.113.5"),  # never believed unless configured
+    (1, "10.0.0.2", "198.51.100.7", "198.51.100.7"),
+    (1, "10.0.0.2", "6.6.6.6, 198.51.100.7", "198.51.100.7"),  # the client's own entry is ignored
+    (2, "10.0.0.2", "6.6.6.6, 198.51.100.7, 10.0.0.9", "198.51.100.7"),
+    (2, "10.0.0.2", "198.51.100.7", "10.0.0.2"),  # fewer hops than proxies: not the configured way
+    (1, "10.0.0.2", "", "10.0.0.2"),
+    (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
+    (1, "10.0.0.2", "2001:db8:1:2::7", "2001:db8:1:2::/64"),
+])
+def test_client_address(settings, trusted, remote, forwarded, address):
+    settings.CREDO_TRUSTED_PROXIES = trusted
+    assert lockout.client_address(_request(remote, forwarded)) == address
+
+
+def test_clean_up_deletes_finished_rows_and_keeps_pauses(world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    for _ in range(3):
+        lockout.record_failure("forgetful", OWN)
+    with override_settings(LOGIN_LOCKOUT_MINUTES=48 * 60, LOGIN_LOCKOUT_MAX_MINUTES=48 * 60):
+        for _ in range(5):
+            lockout.record_failure("attacked", STRANGER)
+    clock.advance(hours=25)
+    lockout.record_failure("someone", OWN)  # every counted failure cleans up
+    left = set(LoginThrottle.objects.values_list("username", "address"))
+    # forgetful's and both address counts are over; attacked is still paused; someone has just begun.
+    assert left == {("attacked", STRANGER), ("someone", OWN), ("", OWN)}
+
+
+def test_a_pause_outlasting_its_window_is_not_lifted_by_a_new_count(world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    with override_settings(LOGIN_LOCKOUT_MINUTES=30 * 60, LOGIN_LOCKOUT_MAX_MINUTES=30 * 60):
+        for _ in range(5):
+            until = lockout.record_failure("sales_east", OWN)
+    clock.advance(hours=25)
+    lockout.record_failure("sales_east", OWN)  # only a race or a direct call counts while paused
+    row = LoginThrottle.objects.get(username="sales_east", address=OWN)
+    assert row.failures == 1 and row.locked_until == until
+
+
+def test_a_blank_username_is_not_mistaken_for_the_address_count(world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    lockout.record_failure("   ", OWN)
+    assert list(LoginThrottle.objects.values_list("username", "address", "failures")) == [("", OWN, 1)]
+
+
+def test_a_paused_stranger_and_the_user_at_home_via_the_page(client, world, clock):
+    """The whole story from issue 11, end to end through the sign-in page."""
+    clock.set("2026-06-15T10:00+08:00")
+    stranger = Client()
+    for _ in range(12):
+        attempt(stranger, "sales_east", "guess", STRANGER)
+    assert refusal(attempt(stranger, "sales_east", PASSWORD, STRANGER))
+    assert attempt(client, "sales_east", PASSWORD, OWN).status_code == 302 and signed_in(client)
+    row = LoginThrottle.objects.get(username="sales_east", address=STRANGER)
+    assert row.failures == 5 and row.locked_until > timezone.now()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locks")
+@override_settings(LOGIN_FAILURE_LIMIT=1000, LOGIN_ADDRESS_FAILURE_LIMIT=1000)
+def test_concurrent_failures_are_all_counted(transactional_db):
+    threads_n, each = 8, 5
+    errors, barrier = [], threading.Barrier(threads_n)
+
+    def work():
+        try:
+            barrier.wait()
+            for _ in range(each):
+                lockout.record_failure("target", STRANGER)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work) for _ in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    counts = dict(LoginThrottle.objects.values_list("username", "failures"))
+    assert counts == {"target": threads_n * each, "": threads_n * each}
