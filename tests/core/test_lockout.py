@@ -1,5 +1,5 @@
 """The sign-in throttle's pieces (credo.core.lockout): the growing pause, the client address, clean-up,
-concurrency."""
+concurrency; the administrator's unlock in the admin (audited)."""
 
 import threading
 from datetime import timedelta
@@ -10,7 +10,7 @@ from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
 from credo.core import lockout
-from credo.core.models import LoginThrottle
+from credo.core.models import AuditEntry, LoginThrottle
 from tests.factories import PASSWORD
 
 from .test_auth import OWN, STRANGER, attempt, refusal, signed_in
@@ -135,3 +135,63 @@ def test_concurrent_failures_are_all_counted(transactional_db):
     assert errors == []
     counts = dict(LoginThrottle.objects.values_list("username", "failures"))
     assert counts == {"target": threads_n * each, "": threads_n * each}
+
+
+# --- the administrator's unlock ----------------------------------------------------------------------------
+
+def _paused_pair(client_address="198.51.100.7"):
+    for _ in range(5):
+        lockout.record_failure("sales_east", client_address)
+
+
+def test_admin_lists_failed_sign_ins_and_unlocks_with_an_audit_entry(client, world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    world.admin.is_superuser = True
+    world.admin.save()
+    _paused_pair(STRANGER)
+    lockout.record_failure("sales_north", OWN)
+    client.force_login(world.admin)
+    for url in ("/admin/core/loginthrottle/", "/admin/core/loginthrottle/?paused=yes",
+                "/admin/core/loginthrottle/?paused=no&q=sales"):
+        assert client.get(url).status_code == 200, url
+    page = client.get("/admin/core/loginthrottle/?paused=yes").content.decode()
+    assert "sales_east" in page and "sales_north" not in page
+
+    paused = LoginThrottle.objects.get(username="sales_east", address=STRANGER)
+    response = client.post("/admin/core/loginthrottle/",
+                           {"action": "unlock", "_selected_action": [paused.pk]})
+    assert response.status_code == 302
+    assert not LoginThrottle.objects.filter(pk=paused.pk).exists()
+    assert LoginThrottle.objects.filter(username="sales_north").exists()
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.UNLOCK)
+    assert (entry.username, entry.reason, entry.object_type, entry.object_repr) == (
+        "admin", "admin", "core.loginthrottle", f"sales_east @ {STRANGER}")
+    assert entry.before["failures"] == 5 and entry.before["address"] == STRANGER
+
+    # Unlocked: the right password works from that address again.
+    assert attempt(Client(), "sales_east", PASSWORD, STRANGER).status_code == 302
+
+
+def test_admin_failed_sign_ins_are_read_only_but_for_unlock(client, world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    world.admin.is_superuser = True
+    world.admin.save()
+    _paused_pair()
+    client.force_login(world.admin)
+    page = client.get("/admin/core/loginthrottle/").content.decode()
+    assert 'value="unlock"' in page and 'value="delete_selected"' not in page
+    assert client.get("/admin/core/loginthrottle/add/").status_code == 403
+
+
+def test_staff_without_the_permission_cannot_unlock(client, world, clock):
+    from django.contrib.auth.models import Permission
+
+    clock.set("2026-06-15T10:00+08:00")
+    _paused_pair()
+    world.admin.user_permissions.add(Permission.objects.get(codename="view_loginthrottle"))
+    client.force_login(world.admin)
+    row = LoginThrottle.objects.get(username="sales_east")
+    assert 'value="unlock"' not in client.get("/admin/core/loginthrottle/").content.decode()
+    client.post("/admin/core/loginthrottle/", {"action": "unlock", "_selected_action": [row.pk]})
+    assert LoginThrottle.objects.filter(pk=row.pk).exists()
+    assert not AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCK).exists()
