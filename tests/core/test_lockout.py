@@ -1,14 +1,17 @@
 """The sign-in throttle's pieces (credo.core.lockout): the growing pause, the client address, clean-up,
-concurrency; the administrator's unlock in the admin (audited)."""
+concurrency; the administrator's unlock in the admin and on the command line (both audited)."""
 
+import io
 import threading
 from datetime import timedelta
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.test import Client, RequestFactory, override_settings
 from django.utils import timezone
 
+from credo.cli import __doc__ as cli_help
 from credo.core import lockout
 from credo.core.models import AuditEntry, LoginThrottle
 from tests.factories import PASSWORD
@@ -195,3 +198,57 @@ def test_staff_without_the_permission_cannot_unlock(client, world, clock):
     client.post("/admin/core/loginthrottle/", {"action": "unlock", "_selected_action": [row.pk]})
     assert LoginThrottle.objects.filter(pk=row.pk).exists()
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCK).exists()
+
+
+def _unlock(*args) -> str:
+    out = io.StringIO()
+    call_command("unlock", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_credo_unlock_a_username_everywhere_or_from_one_address(world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    _paused_pair(STRANGER)
+    _paused_pair(OWN)
+    lockout.record_failure("sales_north", STRANGER)
+    listing = _unlock("--list")
+    assert (f"sales_east @ {STRANGER}: 5 failure(s), last 2026-06-15 10:00, "
+            "paused until 2026-06-15 10:01") in listing
+    assert f"(every username) @ {STRANGER}: 6 failure(s)" in listing
+
+    assert "1 entry removed" in _unlock("Sales_East", "--address", OWN)
+    assert set(lockout.throttles(username="sales_east").values_list("address", flat=True)) == {STRANGER}
+    assert "1 entry removed" in _unlock("sales_east")
+    assert not LoginThrottle.objects.filter(username="sales_east").exists()
+    assert "nothing to unlock" in _unlock("sales_east")
+
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCK).order_by("id")
+    assert [e.object_repr for e in entries] == [f"sales_east @ {OWN}", f"sales_east @ {STRANGER}"]
+    assert all(e.username == "system" and e.reason.startswith("credo unlock") for e in entries)
+
+
+def test_credo_unlock_an_address(world, clock):
+    clock.set("2026-06-15T10:00+08:00")
+    _paused_pair(STRANGER)
+    lockout.record_failure("sales_north", STRANGER)
+    lockout.record_failure("sales_north", OWN)
+    assert "3 entries removed" in _unlock("--address", STRANGER, "--reason", "office NAT, ticket 42")
+    assert list(LoginThrottle.objects.values_list("username", "address").order_by("username")) == [
+        ("", OWN), ("sales_north", OWN)]
+    unlocks = AuditEntry.objects.filter(action=AuditEntry.Action.UNLOCK)
+    assert unlocks.count() == 3 and all(e.reason.endswith("office NAT, ticket 42") for e in unlocks)
+
+
+@pytest.mark.parametrize("args, message", [
+    ((), "Say whom to unlock"),
+    (("sales_east", "--address", "somewhere"), "not an IP address"),
+    (("  ",), "Give a username"),
+])
+def test_credo_unlock_refuses_bad_input(world, args, message):
+    with pytest.raises(CommandError, match=message) as raised:
+        _unlock(*args)
+    assert raised.value.returncode == 2
+
+
+def test_credo_help_lists_unlock():
+    assert "credo unlock NAME [--address IP]" in cli_help
