@@ -8,6 +8,7 @@
   credo export customers FILE [--user NAME] [--q TEXT] …
   credo createuser NAME --role ROLE [--team TEAM]
   credo token NAME                   create an API token
+  credo unlock NAME [--address IP]   lift a sign-in pause (audited); --address IP alone: that address; --list
   credo ledger reconcile             prove every balance against the documents
   credo ledger rebuild-month-sales   recompute the goods sales per customer and month from the invoices
   credo aging --as-of DATE --format json|xlsx

@@ -4,6 +4,10 @@ DATABASE_URL   sqlite:////abs/path.sqlite3 or postgres://user[:pw]@host[:port]/d
                (default: credo.sqlite3 in the project folder)
 CREDO_ENV      "production" refuses to start with DEBUG on or the default SECRET_KEY
 SECRET_KEY, DEBUG, ALLOWED_HOSTS (comma separated), CREDO_TIME_ZONE
+CREDO_TRUSTED_PROXIES  reverse proxies in front (X-Forwarded-For is read only then; default 0)
+CREDO_LOGIN_FAILURE_LIMIT (5), CREDO_LOGIN_LOCKOUT_MINUTES (1, doubling), CREDO_LOGIN_LOCKOUT_MAX_MINUTES
+               (60), CREDO_LOGIN_ADDRESS_FAILURE_LIMIT (50 an hour, any usernames; 0: off): the sign-in
+               throttle, per username and address (credo.core.lockout)
 CREDO_EMAIL_HOST    SMTP server for notification e-mails (unset: no e-mail, notifications stay in-app);
                     CREDO_EMAIL_PORT (25), CREDO_EMAIL_USER, CREDO_EMAIL_PASSWORD, CREDO_EMAIL_TLS=1 or
                     CREDO_EMAIL_SSL=1, CREDO_EMAIL_FROM (sender), CREDO_BASE_URL (links in e-mails)
@@ -129,8 +133,23 @@ AUTHENTICATION_BACKENDS = ["credo.core.auth.LockoutModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttle (credo.core.lockout), counted per username and client address: after LOGIN_FAILURE_LIMIT
+# failures within LOGIN_FAILURE_WINDOW_HOURS, that username is refused from that address for
+# LOGIN_LOCKOUT_MINUTES, doubling with each further failure up to LOGIN_LOCKOUT_MAX_MINUTES. Looser, per
+# address over all usernames (password spraying): LOGIN_ADDRESS_FAILURE_LIMIT failures within
+# LOGIN_ADDRESS_WINDOW_MINUTES pause the whole address the same way (0: no address limit).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("CREDO_LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CREDO_LOGIN_LOCKOUT_MINUTES", "15"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("CREDO_LOGIN_LOCKOUT_MINUTES", "1"))
+LOGIN_LOCKOUT_MAX_MINUTES = int(os.environ.get("CREDO_LOGIN_LOCKOUT_MAX_MINUTES", "60"))
+LOGIN_FAILURE_WINDOW_HOURS = 24
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("CREDO_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
+LOGIN_ADDRESS_WINDOW_MINUTES = 60
+# How many reverse proxies of ours stand in front of Credo. 0: the client address is REMOTE_ADDR and
+# X-Forwarded-For is ignored (anyone can write it); N: the address the N-th proxy from us saw, read from
+# X-Forwarded-For. Behind a proxy, set it, or every user shares the proxy's address for the throttle.
+CREDO_TRUSTED_PROXIES = int(os.environ.get("CREDO_TRUSTED_PROXIES", "0"))
+if CREDO_TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("CREDO_TRUSTED_PROXIES is a number of proxies: 0 or more.")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -1,4 +1,4 @@
-"""The sign-in page: lockout after repeated failures, and its language buttons."""
+"""The sign-in page: the sign-in throttle (per username and address), and its language buttons."""
 
 import re
 
@@ -10,7 +10,9 @@ from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-LOCKED = "Too many failed sign-ins for this user. Try again in a few minutes or ask an administrator."
+# The pause message, as Chinese users read it (settings LOGIN_LOCKOUT_MINUTES = 15 below).
+PAUSED_ZH = "登录失败次数过多。请在 10:15 之后（15 分钟后）再试，或请系统管理员解除锁定。"
+WRONG_PASSWORD_ZH = "请输入一个正确的用户名和密码。注意，两者都区分大小写。"  # Django's own message
 
 
 def _submit(page, username, password):
@@ -20,31 +22,47 @@ def _submit(page, username, password):
         page.click("form:has(#id_password) button[type=submit]")
 
 
-def test_lockout_after_five_wrong_passwords(page, world, settings):
+def test_lockout_pauses_the_stranger_not_the_user(page, world, settings, clock):
+    """Behind one trusted proxy, the address is read from X-Forwarded-For: the browser plays a stranger
+    at one address, then the user at another."""
+    clock.set("2026-06-15T10:00+08:00")
     settings.LOGIN_FAILURE_LIMIT = 5
+    settings.LOGIN_LOCKOUT_MINUTES = 15
+    settings.CREDO_TRUSTED_PROXIES = 1
+    page.set_extra_http_headers({"X-Forwarded-For": "198.51.100.7"})
     visit(page, "/login/", "lockout-01-login")
     alert = page.locator("form:has(#id_password) .alert-danger")
-    for attempt in range(1, 6):
+    for attempt in range(1, 5):
         _submit(page, "sales_east", f"wrong-{attempt}")
         expect(page).to_have_url(re.compile(r"/login/"))
-        expect(alert).to_be_visible()
-        assert LOCKED not in alert.inner_text() and tr(LOCKED, "zh-hans") not in alert.inner_text()
+        expect(alert).to_have_text(WRONG_PASSWORD_ZH)
         expect(page.locator("#id_username")).to_have_value("sales_east")
         shot(page, f"lockout-02-failure-{attempt}")
 
-    # Sixth try, even with the right password: refused with the lockout message.
-    _submit(page, "sales_east", PASSWORD)
-    shot(page, "lockout-03-locked")
-    expect(page).to_have_url(re.compile(r"/login/"))
-    expect(alert).to_have_text(tr(LOCKED, "zh-hans"))
+    # The fifth failure pauses this username from this address, and says until when.
+    _submit(page, "sales_east", "wrong-5")
+    expect(alert).to_have_text(PAUSED_ZH)
     assert CJK.search(alert.inner_text()), alert.inner_text()
+    shot(page, "lockout-03-paused")
 
-    # Not signed in, and another user is not affected.
+    # Even the right password is refused from here now.
+    _submit(page, "sales_east", PASSWORD)
+    expect(alert).to_have_text(PAUSED_ZH)
     visit(page, "/customers/", "lockout-04-redirected-to-login")
     expect(page).to_have_url(re.compile(r"/login/"))
+
+    # Another user from the same address is not paused (the address's looser limit is far off).
     _submit(page, "sales_east2", PASSWORD)
     expect(page).not_to_have_url(re.compile(r"/login/"))
     shot(page, "lockout-05-other-user-home")
+    page.context.clear_cookies()
+
+    # The user, at their own address, signs in as usual.
+    page.set_extra_http_headers({"X-Forwarded-For": "203.0.113.5"})
+    visit(page, "/login/", "lockout-06-user-at-home")
+    _submit(page, "sales_east", PASSWORD)
+    expect(page).not_to_have_url(re.compile(r"/login/"))
+    shot(page, "lockout-07-user-home")
 
 
 def test_login_page_language_buttons(page, world):

@@ -1,9 +1,22 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from . import audit
-from .models import ApiToken, AuditEntry, CompanyProfile, Profile, Team, Territory
+from . import audit, lockout
+from .auth import ThrottledLoginFormMixin
+from .models import ApiToken, AuditEntry, CompanyProfile, LoginThrottle, Profile, Team, Territory
+
+
+class LockoutAdminAuthenticationForm(ThrottledLoginFormMixin, AdminAuthenticationForm):
+    pass
+
+
+# The admin's sign-in page says when a paused attempt may try again, like the sign-in page.
+admin.site.login_form = LockoutAdminAuthenticationForm
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -89,3 +102,60 @@ class ApiTokenAdmin(admin.ModelAdmin):
         from django.utils import timezone
 
         queryset.update(revoked_at=timezone.now())
+
+
+class PausedFilter(admin.SimpleListFilter):
+    title = _("paused now")
+    parameter_name = "paused"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Yes")), ("no", _("No"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "yes":
+            return queryset.filter(locked_until__gt=now)
+        if self.value() == "no":
+            return queryset.exclude(locked_until__gt=now)
+        return queryset
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Failed sign-ins per (username, address) and per address; read-only but for the audited unlock."""
+
+    list_display = ["shown_username", "shown_address", "failures", "first_failure_at", "last_failure_at",
+                    "locked_until", "paused_now"]
+    list_filter = [PausedFilter]
+    search_fields = ["username", "address"]
+    actions = ["unlock"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_unlock_permission(self, request):
+        return request.user.has_perm("core.delete_loginthrottle")
+
+    @admin.display(description=_("username"), ordering="username")
+    def shown_username(self, obj):
+        return obj.username or _("(every username)")
+
+    @admin.display(description=_("address"), ordering="address")
+    def shown_address(self, obj):
+        return obj.address or _("(unknown address)")
+
+    @admin.display(description=_("paused now"), boolean=True)
+    def paused_now(self, obj):
+        return obj.locked_until is not None and obj.locked_until > timezone.now()
+
+    @admin.action(description=_("Unlock: forget these failed sign-ins"), permissions=["unlock"])
+    def unlock(self, request, queryset):
+        count = lockout.unlock(request.user, queryset, reason="admin")
+        self.message_user(request, ngettext("Unlocked %(count)d entry.", "Unlocked %(count)d entries.", count)
+                          % {"count": count})

@@ -1,36 +1,52 @@
-"""Login lockout and API tokens."""
+"""Sign-in through the throttle, and API tokens."""
 
 import hashlib
 import secrets
 from datetime import timedelta
 
-from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import ApiToken, LoginFailure
-
-
-def is_locked_out(username: str) -> bool:
-    since = timezone.now() - timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-    return LoginFailure.objects.filter(username__iexact=username, at__gte=since).count() >= settings.LOGIN_FAILURE_LIMIT
+from . import lockout
+from .models import ApiToken
 
 
 class LockoutModelBackend(ModelBackend):
-    """ModelBackend that refuses a username after repeated failures within the lockout window."""
+    """ModelBackend behind the sign-in throttle (credo.core.lockout): a paused (username, address) or address
+    is refused before the password is checked; each failure is counted, each success clears its pair.
+
+    When it refuses, or when this failure starts a pause, it leaves the time on request.credo_paused_until
+    for the sign-in form to say (ThrottledLoginFormMixin)."""
 
     def authenticate(self, request, username=None, password=None, **kwargs):
-        if username and is_locked_out(username):
-            if request is not None:
-                request.credo_locked_out = True
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if not username or password is None:
             return None
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if username and user is None:
-            ip = request.META.get("REMOTE_ADDR") if request is not None else None
-            LoginFailure.objects.create(username=username, ip=ip)
-        elif user is not None:
-            LoginFailure.objects.filter(username__iexact=username).delete()
-        return user
+        address = lockout.client_address(request)
+        until = lockout.paused_until(username, address)
+        if until is None:
+            user = super().authenticate(request, username=username, password=password, **kwargs)
+            if user is not None:
+                lockout.record_success(username, address)
+                return user
+            until = lockout.record_failure(username, address)
+        if until is not None and request is not None:
+            request.credo_paused_until = until
+        return None
+
+
+class ThrottledLoginFormMixin:
+    """For AuthenticationForm subclasses: a paused attempt is told when to try again instead of
+    "wrong username or password"."""
+
+    def get_invalid_login_error(self):
+        until = getattr(self.request, "credo_paused_until", None)
+        if until is not None:
+            return ValidationError(lockout.refusal_message(until), code="locked")
+        return super().get_invalid_login_error()
 
 
 def _hash(key: str) -> str:

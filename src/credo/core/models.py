@@ -92,6 +92,7 @@ class AuditEntry(models.Model):
         MERGE = "merge", _("merged")
         ASSIGN = "assign", _("reassigned")
         IMPORT = "import", _("imported")
+        UNLOCK = "unlock", _("unlocked")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
@@ -141,13 +142,42 @@ class CustomerEvent(models.Model):
         return f"{self.kind} {self.at:%Y-%m-%d}"
 
 
-class LoginFailure(models.Model):
-    username = models.CharField(max_length=150, db_index=True)
-    at = models.DateTimeField(auto_now_add=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
+class LoginThrottle(models.Model):
+    """Failed sign-ins for one username from one client address: the sign-in throttle (credo.core.lockout).
+
+    One row per (username, address); username "" is the looser count of every username from that address
+    (password spraying). Usernames are stored case-folded, whether or not such a user exists. A row lives
+    for its window (settings LOGIN_FAILURE_WINDOW_HOURS / LOGIN_ADDRESS_WINDOW_MINUTES) and its pause, and
+    is deleted by a successful sign-in (the pair only), by an administrator's unlock, or by the clean-up.
+    """
+
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    address = models.CharField(_("address"), max_length=64, blank=True,
+                               help_text=_("IPv4 address, or the /64 network of an IPv6 address."))
+    failures = models.PositiveIntegerField(_("failures"), default=0)
+    first_failure_at = models.DateTimeField(_("first failure"))
+    last_failure_at = models.DateTimeField(_("last failure"))
+    locked_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_failure_at", "-id"]
+        verbose_name = _("failed sign-ins")
+        verbose_name_plural = _("failed sign-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["username", "address"], name="login_throttle_pair"),
+            models.CheckConstraint(condition=models.Q(last_failure_at__gte=models.F("first_failure_at")),
+                                   name="login_throttle_order"),
+        ]
+        indexes = [
+            models.Index(fields=["address"], name="login_throttle_address"),
+            models.Index(fields=["first_failure_at"], name="login_throttle_first"),
+        ]
 
     def __str__(self):
-        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"
+        from django.utils.translation import gettext
+
+        who = self.username or gettext("(every username)")
+        return f"{who} @ {self.address or gettext('(unknown address)')}"
 
 
 class ApiToken(models.Model):

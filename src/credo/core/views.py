@@ -1,26 +1,17 @@
-from django import forms
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .auth import is_locked_out
+from .auth import ThrottledLoginFormMixin
 from .home import home_context
 
 
-class LockoutAuthenticationForm(AuthenticationForm):
-    def clean(self):
-        username = self.cleaned_data.get("username")
-        if username and is_locked_out(username):
-            raise forms.ValidationError(
-                _("Too many failed sign-ins for this user. Try again in a few minutes or ask an administrator."),
-                code="locked",
-            )
-        return super().clean()
+class LockoutAuthenticationForm(ThrottledLoginFormMixin, AuthenticationForm):
+    pass
 
 
 class CredoLoginView(LoginView):
