@@ -2,6 +2,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 CREDO := $(VENV)/bin/credo
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist); 0 runs the suite in this process.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint bench messages clean
 
@@ -19,7 +21,7 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks
 	$(CREDO) makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks

@@ -43,6 +43,9 @@ def instant(when) -> datetime.datetime:
 
 
 SUITE_NOW = instant(os.environ.get(TEST_NOW_ENV) or datetime.datetime.now(datetime.UTC))
+# xdist workers inherit the environment: all of them start their tests at the same instant.
+os.environ.setdefault("CREDO_SUITE_NOW", SUITE_NOW.isoformat())
+SUITE_NOW = instant(os.environ["CREDO_SUITE_NOW"])
 _suite_traveller = time_machine.travel(SUITE_NOW, tick=True)
 
 

@@ -10,7 +10,9 @@ from credo.core.clock import business_now, business_today
 from tests.conftest import COMPANY_ZONE, SUITE_NOW
 
 ROOT = Path(__file__).resolve().parents[2]
-READS_OF_TODAY = re.compile(r"\b(?:timezone\.localdate|timezone\.localtime|date\.today|datetime\.now|datetime\.today)\(")
+# localdate(x) / localtime(x) only convert a given instant; without an argument they read the clock.
+READS_OF_TODAY = re.compile(r"\b(?:timezone\.localdate\(\)|timezone\.localtime\(\)|date\.today\(|datetime\.now\(|"
+                            r"datetime\.today\()")
 
 
 def _offenders(folder: Path, allowed: set[str]) -> list[str]:
