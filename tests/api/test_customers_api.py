@@ -1,6 +1,7 @@
 """The customer endpoints: list, detail, create, change, duplicates; scope, permissions, errors, audit."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -8,7 +9,7 @@ from credo.core.models import AuditEntry
 from credo.customers import queries, services
 from credo.customers.models import Assignment, Customer
 from tests.api.helpers import error_fields
-from tests.factories import CustomerFactory, valid_credit_code
+from tests.factories import ContactFactory, CustomerFactory, valid_credit_code
 
 
 def codes(response):
@@ -212,6 +213,25 @@ def test_patch_changes_only_the_fields_sent(as_user, world):
     entry = AuditEntry.objects.get(customer_id=customer.pk, action="update")
     assert entry.reason == "客户来电"
     assert set(entry.after) == {"phone", "phone_key", "registered_capital"}
+
+
+@pytest.mark.parametrize("data", [{}, {"registered_capital": "90000"}, {"founded_on": "2011-03-04"}, {"phone": "021-1"}])
+def test_patch_a_customer_with_capital_and_founding_date(as_user, world, clock, data):
+    """The stored values are compared as what they are (Decimal, date), not as the audit's JSON strings."""
+    clock.set(datetime.date(2026, 6, 15))
+    Customer.objects.filter(pk=world.east_customer.pk).update(registered_capital=500000,
+                                                               founded_on=datetime.date(2010, 5, 1))
+    response = as_user("sales_east").patch(world.east_customer.pk, data)
+    assert response.status_code == 200, response.content
+    assert Decimal(response.json()["registered_capital"]) == Decimal(data.get("registered_capital", "500000"))
+
+
+def test_patch_a_contact_keeps_its_typed_values(as_user, world, clock):
+    clock.set(datetime.date(2026, 6, 15))
+    contact = ContactFactory(customer=world.east_customer, birthday=datetime.date(1980, 2, 3), age=46)
+    response = as_user("sales_east").patch(f"{world.east_customer.pk}/contacts/{contact.pk}", {})
+    assert response.status_code == 200, response.content
+    assert (response.json()["birthday"], response.json()["age"]) == ("1980-02-03", 46)
 
 
 def test_patch_can_clear_fields_and_replace_tags(as_user, world):

@@ -136,6 +136,12 @@ def validate_customer(data: dict, instance: Customer | None = None, known: Exist
     return cleaned
 
 
+def _current(instance, fields) -> dict:
+    """The stored values as Python values (Decimal, date, Territory) for validating a partial change; the
+    audit snapshot is JSON (decimals and dates as strings) and must never be compared."""
+    return {name: getattr(instance, name) for name in fields}
+
+
 def _apply(customer: Customer, data: dict):
     for field in CUSTOMER_FIELDS:
         if field in data:
@@ -242,8 +248,7 @@ def update_customer(user, customer: Customer, data: dict, *, reason: str = "", t
     _check_customer(user, "customer.change", customer)
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     before = {**audit.snapshot(customer), "tags": _tag_names(customer)}
-    cleaned = validate_customer({**audit.snapshot(customer, CUSTOMER_FIELDS), **data, "territory": data.get(
-        "territory", customer.territory)}, instance=customer)
+    cleaned = validate_customer({**_current(customer, CUSTOMER_FIELDS), **data}, instance=customer)
     old_name = customer.name
     _apply(customer, {k: v for k, v in cleaned.items() if k in data})
     customer.save()
@@ -326,9 +331,7 @@ def add_contact(user, customer: Customer, data: dict, *, reason: str = "") -> Co
 def update_contact(user, contact: Contact, data: dict, *, reason: str = "") -> Contact:
     _check_customer(user, "customer.change", contact.customer)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
-    merged = {**audit.snapshot(contact, CONTACT_FIELDS), **data}
-    merged["birthday"] = data.get("birthday", contact.birthday)
-    _validate_contact(merged)
+    _validate_contact({**_current(contact, CONTACT_FIELDS), **data})
     before = audit.snapshot(contact)
     for field in CONTACT_FIELDS:
         if field in data:
