@@ -1,8 +1,17 @@
-"""Money: Decimal with two places, one rounding rule (half up), for the whole project."""
+"""Money: Decimal with two places, one rounding rule (half up), for the whole project; and the one reading
+of a number a person typed or a client sent (`parse_money`, `parse_decimal`), used by the API schemas, the
+forms and the imports alike."""
 
+import re
+import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
+# Every money column that takes input is DecimalField(max_digits=16, decimal_places=2) or wider.
+MONEY_DIGITS = 16
+_GROUPING = re.compile(r"[,，\s¥￥]|元$")
 
 
 def money(value) -> Decimal:
@@ -12,15 +21,35 @@ def money(value) -> Decimal:
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_money(text) -> Decimal:
-    """Parse user input like '¥1,234.5' or '1 234.50'; raises ValueError with a plain reason."""
-    if isinstance(text, Decimal | int):
-        return money(text)
-    cleaned = str(text).strip().replace(",", "").replace("，", "").replace("¥", "").replace("￥", "").replace(" ", "")
+def parse_decimal(value, *, max_digits: int, decimal_places: int) -> Decimal:
+    """A number that fits DecimalField(max_digits, decimal_places), from a str ('¥1,234.5', '１２３',
+    '1 234.50'), an int, a Decimal or a JSON number (float, read by its shortest repr, so 0.1 is 0.1).
+
+    Refuses, with ValueError carrying a translated reason: what is not a number, NaN and Infinity, more
+    decimals than decimal_places (10.123 is never rounded to 10.12) and numbers too large for the column."""
+    if isinstance(value, bool) or value is None:
+        raise ValueError(_("Enter a number."))
+    text = repr(value) if isinstance(value, float) else value
+    if isinstance(text, str):
+        text = _GROUPING.sub("", unicodedata.normalize("NFKC", text).strip())
     try:
-        return money(Decimal(cleaned))
-    except (InvalidOperation, ValueError) as exc:
-        raise ValueError(f"not an amount: {text!r}") from exc
+        number = Decimal(text)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(value)[:40]}) from None
+    if not number.is_finite():
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(value)[:40]})
+    if abs(number) >= Decimal(10) ** (max_digits - decimal_places):
+        largest = Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
+        raise ValueError(_("Enter a number between -%(max)s and %(max)s.") % {"max": f"{largest:,}"})
+    step = Decimal(1).scaleb(-decimal_places)
+    if number != number.quantize(step):
+        raise ValueError(_("Enter a number with at most %(places)d decimal places.") % {"places": decimal_places})
+    return number.quantize(step)
+
+
+def parse_money(value, *, max_digits: int = MONEY_DIGITS) -> Decimal:
+    """An amount in yuan with at most two decimals; see parse_decimal."""
+    return parse_decimal(value, max_digits=max_digits, decimal_places=2)
 
 
 def format_money(value, symbol: str = "¥") -> str:

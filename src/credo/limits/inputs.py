@@ -9,11 +9,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from credo.core.money import money
+from credo.core.money import money, parse_money
 
 from . import rules
 
-MAX_AMOUNT = Decimal("1e15")
+AMOUNT_DIGITS = 17  # amounts below 10^15 yuan, in cents
+MAX_AMOUNT = Decimal(10) ** (AMOUNT_DIGITS - 2)
 MAX_CREDIT_DAYS = 3650
 MAX_MONTHS = 24
 
@@ -57,16 +58,15 @@ class Parser:
             if required:
                 self.fail(name, _("Enter an amount in yuan."))
             return None
-        number = self.decimal(name, value)
-        if number is None:
+        try:
+            number = parse_money(value, max_digits=AMOUNT_DIGITS)
+        except ValueError as exc:
+            self.fail(name, str(exc))
             return None
         if not negative and number < 0:
             self.fail(name, _("The amount cannot be negative."))
             return None
-        if abs(number) >= MAX_AMOUNT:
-            self.fail(name, _("The amount is too large."))
-            return None
-        return money(number)
+        return number
 
     def days(self, name: str) -> int | None:
         value = self.raw.get(name)

@@ -5,7 +5,7 @@ changes when an error is raised; every change audited and put on the customer's 
 Ratings are written by rate.py, the policy tables by policy.py."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +15,7 @@ from credo.core import audit, timeline
 from credo.core.clock import business_today
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
-from credo.core.money import money
+from credo.core.money import parse_money
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.models import Customer
@@ -24,6 +24,7 @@ from . import defaults, events, policy, rules
 from .models import (
     DIRECT_SOURCES,
     FIVEC_DIMENSIONS,
+    MONEY,
     Answer,
     ChecklistAnswer,
     ChecklistQuestion,
@@ -38,6 +39,7 @@ from .models import (
 MAX_DOCUMENT_BYTES = 20 * 1024 * 1024
 STATEMENT_AMOUNTS = ("current_assets", "inventory", "total_assets", "current_liabilities", "total_liabilities",
                      "net_assets", "revenue", "net_profit", "cash")
+STATEMENT_DIGITS = MONEY["max_digits"]
 REQUIRED_AMOUNTS = ("current_assets", "current_liabilities", "total_liabilities", "net_assets")
 MAY_BE_NEGATIVE = ("net_assets", "net_profit")
 
@@ -83,9 +85,9 @@ def _statement_values(data: dict, errors: dict) -> dict:
             values[field] = Decimal("0.00") if field == "inventory" else None
             continue
         try:
-            amount = money(raw if not isinstance(raw, float) else repr(raw))
-        except (InvalidOperation, TypeError, ValueError):
-            _add(errors, field, _("Enter an amount."))
+            amount = parse_money(raw, max_digits=STATEMENT_DIGITS)
+        except ValueError as exc:
+            _add(errors, field, str(exc))
             values[field] = None
             continue
         if amount < 0 and field not in MAY_BE_NEGATIVE:

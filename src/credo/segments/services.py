@@ -4,7 +4,7 @@ pure rules and bulk-inserts one result per active customer."""
 
 import datetime
 import json
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
@@ -15,12 +15,14 @@ from credo.classification.services import check_period
 from credo.core import audit, demo
 from credo.core.errors import PermissionDenied, ValidationError, require
 from credo.core.models import AuditEntry
+from credo.core.money import parse_decimal
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.models import Customer
 
 from . import costs, queries, rules
 from .models import (
+    MONEY,
     CostKind,
     CostRates,
     CustomerCost,
@@ -42,17 +44,19 @@ def _share(value: Fraction | None) -> Decimal | None:
     return None if value is None else (Decimal(value.numerator) / Decimal(value.denominator)).quantize(EIGHT)
 
 
-def _amount(field: str, value, *, positive=True, errors: dict) -> Decimal | None:
+def _digits(model, field: str) -> tuple[int, int]:
+    column = model._meta.get_field(field)
+    return column.max_digits, column.decimal_places
+
+
+def _amount(field: str, value, *, positive=True, errors: dict, digits=(MONEY["max_digits"], 2)) -> Decimal | None:
     try:
-        amount = Decimal(str(value).strip().replace(",", ""))
-    except (InvalidOperation, ValueError):
-        errors[field] = [_("Enter an amount.")]
+        amount = parse_decimal(value, max_digits=digits[0], decimal_places=digits[1])
+    except ValueError as exc:
+        errors[field] = [str(exc)]
         return None
-    if not amount.is_finite() or amount < 0 or (positive and amount == 0):
+    if amount < 0 or (positive and amount == 0):
         errors[field] = [_("Enter an amount greater than zero.") if positive else _("The amount may not be negative.")]
-        return None
-    if amount != amount.quantize(rules.CENT):
-        errors[field] = [_("Give at most 2 decimals.")]
         return None
     return amount
 
@@ -132,7 +136,8 @@ def save_rates(user, data: dict) -> CostRates:
     errors, clean = {}, {}
     for field in rules.DEFAULT_RATES:
         if field in data:
-            clean[field] = _amount(field, data[field], positive=False, errors=errors)
+            clean[field] = _amount(field, data[field], positive=False, errors=errors,
+                                   digits=_digits(CostRates, field))
     if "capital_rate" in clean and clean["capital_rate"] is not None and clean["capital_rate"] > 100:
         errors["capital_rate"] = [_("Give a percentage from 0 to 100.")]
     if errors:
