@@ -4,7 +4,6 @@ decimals, ratios (and share gaps) fractions with 4 decimals, null where a figure
 /mix?customer=ID is one customer's product mix (404 when the user may not see that customer)."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -12,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from credo.core.api_inputs import InputSchema, Money, decimal_input
 from credo.core.errors import ValidationError
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
@@ -24,7 +24,7 @@ from .exporting import report_json
 router = Router()
 
 
-class ReportParams(Schema):
+class ReportParams(InputSchema):
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     territory: int | None = None
@@ -33,7 +33,7 @@ class ReportParams(Schema):
     klass: str = ""
     customer: int | None = None
     by: str = ""
-    expected: Decimal | None = None  # percent
+    expected: decimal_input(5, 2) | None = None  # percent
     top: int | None = None  # mix: products with their own column (default 8)
 
 
@@ -79,12 +79,12 @@ for _name, _summary in [("composition", "Customer composition (by kind, territor
     _endpoint(_name, _summary)
 
 
-class StockIn(Schema):
+class StockIn(InputSchema):
     customer: int
     product: int
     month: datetime.date
-    amount: Decimal
-    quantity: Decimal | None = None
+    amount: Money
+    quantity: decimal_input(14, 3) | None = None
 
 
 class StockOut(Schema):

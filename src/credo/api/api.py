@@ -13,6 +13,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from credo.core.api_inputs import InputParser
 from credo.core.auth import user_for_token
 
 
@@ -39,7 +40,8 @@ class SessionAuth(APIKeyCookie):
         return request.user
 
 
-api = NinjaAPI(title="Credo API", version="1", auth=[TokenAuth(), SessionAuth()], urls_namespace="api")
+api = NinjaAPI(title="Credo API", version="1", auth=[TokenAuth(), SessionAuth()], urls_namespace="api",
+               parser=InputParser())
 
 
 def _field_errors(exc: ValidationError):

@@ -6,8 +6,9 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
+from credo.core.api_inputs import InputSchema, Limit, Offset
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 
@@ -17,14 +18,14 @@ from .models import ClassificationRun
 router = Router()
 
 
-class SnapshotIn(Schema):
+class SnapshotIn(InputSchema):
     method: str = "pyramid"
     period_from: datetime.date
     period_to: datetime.date
     params: dict[str, str] = {}
 
 
-class OverrideIn(Schema):
+class OverrideIn(InputSchema):
     klass: str
     reason: str
 
@@ -51,9 +52,9 @@ def _result_out(row) -> dict:
 
 
 @router.get("/snapshots", response=list[dict], summary="Classification snapshots, newest first")
-def snapshots(request, method: str = "", limit: int = 50):
+def snapshots(request, method: str = "", limit: Limit(500) = 50):
     _view(request)
-    return [_run_out(r) for r in queries.runs(method or None)[:max(1, min(limit, 500))]]
+    return [_run_out(r) for r in queries.runs(method or None)[:limit]]
 
 
 @router.post("/snapshots", response={201: dict}, summary="Compute and store a snapshot")
@@ -65,13 +66,13 @@ def compute(request, payload: SnapshotIn):
 
 @router.get("/snapshots/{int:run_id}", response=dict, summary="A snapshot and the classes of the customers "
                                                               "the user may see")
-def snapshot(request, run_id: int, klass: str = "", offset: int = 0, limit: int = 500):
+def snapshot(request, run_id: int, klass: str = "", offset: Offset = 0, limit: Limit(5000) = 500):
     _view(request)
     run = ClassificationRun.objects.filter(pk=run_id).first()
     if run is None:
         raise Http404
     rows = queries.results(request.user, run, klass=klass.upper())
-    page = rows[max(0, offset):max(0, offset) + max(1, min(limit, 5000))]
+    page = rows[offset:offset + limit]
     return {**_run_out(run), "count": rows.count(), "results": [_result_out(r) for r in page]}
 
 

@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
+from credo.core.api_inputs import InputSchema, Limit, Money, MultilineText, Offset
 from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
@@ -68,21 +69,21 @@ class CaseDetailOut(CaseOut):
     letters: list[LetterOut]
 
 
-class OpenCaseIn(Schema):
-    reason: str = ""
+class OpenCaseIn(InputSchema):
+    reason: MultilineText = ""
     debtor_type: str = ""
 
 
-class PromiseIn(Schema):
+class PromiseIn(InputSchema):
     promised_date: datetime.date
-    amount: Decimal
+    amount: Money
     made_on: datetime.date | None = None
     made_by: str = ""
     note: str = ""
 
 
-class NoteIn(Schema):
-    text: str
+class NoteIn(InputSchema):
+    text: MultilineText
 
 
 def _case(request, case_id: int) -> CollectionCase:
@@ -109,11 +110,11 @@ def _letter_out(letter: DunningLetter) -> dict:
 
 
 @router.get("/cases", response=list[CaseOut], summary="Collection cases in your scope (live ones by default)")
-def cases(request, status: str = "live", mine: bool = False, limit: int = 100, offset: int = 0):
+def cases(request, status: str = "live", mine: bool = False, limit: Limit(500) = 100, offset: Offset = 0):
     if not has_perm(request.user, "collection.view"):
         raise PermissionDenied("permission denied")
     rows = queries.cases_for(request.user, status=status, mine=mine)
-    return [_case_out(c) for c in rows[max(offset, 0):max(offset, 0) + max(1, min(limit, 500))]]
+    return [_case_out(c) for c in rows[offset:offset + limit]]
 
 
 @router.get("/cases/{int:case_id}", response=CaseDetailOut, summary="A case with its figures, promises and letters")

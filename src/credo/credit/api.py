@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from credo.core.api_inputs import InputSchema, Limit, Money, MultilineText
 from credo.core.errors import ValidationError
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
@@ -45,7 +46,7 @@ class ExposureOut(Schema):
     grace_days: int
 
 
-class CheckOut(Schema):
+class CreditCheckOut(Schema):
     passed: bool
     code: str
     reason: str | None
@@ -109,18 +110,18 @@ class ApplicationOut(Schema):
     steps: list[StepOut] = []
 
 
-class ApplicationIn(Schema):
+class ApplicationIn(InputSchema):
     kind: ApplicationKind
-    reason: str
-    amount: Decimal | None = None
+    reason: MultilineText
+    amount: Money | None = None
     credit_days: int | None = None
     order_id: int | None = None
     computation_id: int | None = None
 
 
-class DecisionIn(Schema):
+class CreditDecisionIn(InputSchema):
     decision: str  # recommend | approve | reject
-    comment: str = ""
+    comment: MultilineText = ""
 
 
 class OrderOut(Schema):
@@ -130,7 +131,7 @@ class OrderOut(Schema):
     status: str
     amount: Decimal
     hold_reason: str
-    check: CheckOut
+    check: CreditCheckOut
 
 
 def _check_out(result, amount) -> dict:
@@ -191,9 +192,9 @@ def profile(request, customer_id: int):
     return _profile_out(get_customer_for_user(request.user, customer_id))
 
 
-@router.get("/customers/{int:customer_id}/check", response=CheckOut,
+@router.get("/customers/{int:customer_id}/check", response=CreditCheckOut,
             summary="What-if: would an order of `amount` pass the credit check now (nothing is locked or changed)")
-def check(request, customer_id: int, amount: Decimal = Decimal("0")):
+def check(request, customer_id: int, amount: Money = Decimal("0")):
     _require(request.user, "credit.view")
     customer = get_customer_for_user(request.user, customer_id)
     if amount < 0:
@@ -203,7 +204,7 @@ def check(request, customer_id: int, amount: Decimal = Decimal("0")):
 
 @router.get("/applications", response=list[ApplicationOut], summary="Applications in your scope")
 def applications(request, status: str = "", customer_id: int | None = None, waiting_for_me: bool = False,
-                 limit: int = 100):
+                 limit: Limit(500) = 100):
     _require(request.user, "credit.view")
     if waiting_for_me:
         rows = queries.pending_for(request.user)
@@ -215,7 +216,7 @@ def applications(request, status: str = "", customer_id: int | None = None, wait
             rows = rows.filter(status=status)
         if customer_id is not None:
             rows = rows.filter(customer_id=customer_id)
-        rows = rows.order_by("-created_at", "-id")[: max(1, min(limit, 500))]
+        rows = rows.order_by("-created_at", "-id")[:limit]
     return [_application_out(a, request.user) for a in rows]
 
 
@@ -247,7 +248,7 @@ def application(request, application_id: int):
 
 @router.post("/applications/{int:application_id}/decisions", response=ApplicationOut,
              summary="Take the next step: recommend or reject (reviewer), approve or reject (approver)")
-def decide(request, application_id: int, payload: DecisionIn):
+def decide(request, application_id: int, payload: CreditDecisionIn):
     found = _application_or_404(request.user, application_id)
     decided = approvals.decide(request.user, found, decision=payload.decision, comment=payload.comment)
     return _application_out(decided, request.user, with_steps=True)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 from ninja.errors import ValidationError as SchemaValidationError
 
+from credo.core.api_inputs import Limit
 from credo.core.clock import business_today
 from credo.core.errors import ValidationError, require
 from credo.core.models import CompanyProfile, Territory
@@ -174,7 +175,7 @@ def reassign(request, customer_id: int, payload: ReassignIn):
 
 
 @router.get("/{int:customer_id}/audit", response=list[AuditOut], summary="Who changed what (needs audit.view)")
-def audit(request, customer_id: int, limit: int = Query(200, ge=1, le=500)):
+def audit(request, customer_id: int, limit: Limit(500) = 200):
     customer = queries.get_customer_for_user(request.user, customer_id)
     require(has_perm(request.user, "audit.view"), _("Your role may not see the audit trail."))
     return queries.audit_for_customer(customer.pk, limit=limit)

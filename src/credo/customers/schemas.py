@@ -14,11 +14,14 @@ from django.db import models
 from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer
 
+from credo.core.api_inputs import InputSchema, Limit, Money, MultilineText, decimal_input
+
 from . import queries
 from .models import CustomerKind, DecisionRole, Importance, Lifecycle
 from .services import CONTACT_FIELDS, CUSTOMER_FIELDS
 
 DecimalStr = Annotated[Decimal, PlainSerializer(str, return_type=str)]
+Coordinate = decimal_input(9, 6)
 Ordering = Literal["code", "-code", "name", "-name", "-updated_at"]
 
 
@@ -140,7 +143,7 @@ class CustomerDetail(CustomerListItem):
         return obj.bank_accounts.filter(valid_to__isnull=True).first()
 
 
-class CustomerPatch(Schema):
+class CustomerPatch(InputSchema):
     """Only the fields sent are changed."""
 
     model_config = ConfigDict(use_enum_values=True)
@@ -150,15 +153,15 @@ class CustomerPatch(Schema):
     short_name: str | None = None
     credit_code: str | None = None
     legal_form: str | None = None
-    registered_capital: Decimal | None = None
+    registered_capital: Money | None = None
     founded_on: datetime.date | None = None
     legal_representative: str | None = None
     industry: str | None = None
-    business_scope: str | None = None
+    business_scope: MultilineText | None = None
     registered_address: str | None = None
     office_address: str | None = None
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Coordinate | None = None
+    longitude: Coordinate | None = None
     website: str | None = None
     phone: str | None = None
     email: str | None = None
@@ -169,12 +172,12 @@ class CustomerPatch(Schema):
     route: str | None = None
     route_sequence: int | None = None
     first_order_date: datetime.date | None = None
-    goals: str | None = None
-    opinions: str | None = None
-    situation: str | None = None
-    notes: str | None = None
+    goals: MultilineText | None = None
+    opinions: MultilineText | None = None
+    situation: MultilineText | None = None
+    notes: MultilineText | None = None
     tags: list[str] | None = Field(None, description="replaces the customer's tags when given")
-    reason: str = ""
+    reason: MultilineText = ""
 
     def model_data(self) -> dict:
         """The sent model fields, territory still as given."""
@@ -204,7 +207,7 @@ class DuplicateWarningOut(Schema):
     duplicates: list[DuplicateOut]
 
 
-class CustomerListParams(Schema):
+class CustomerListParams(InputSchema):
     model_config = ConfigDict(use_enum_values=True)
 
     q: str = Field("", description="code, credit code or phone prefix; part of a current or former name")
@@ -216,7 +219,7 @@ class CustomerListParams(Schema):
     tag: str = ""
     active: Literal["1", "0", "all"] = Field("1", description="1 active, 0 inactive or merged, all")
     ordering: Ordering = "code"
-    limit: int = Field(50, ge=1, le=500)
+    limit: Limit(500) = 50
     cursor: str = Field("", description="next_cursor of the previous page")
 
 
@@ -244,7 +247,7 @@ class ContactOut(Schema):
     updated_at: datetime.datetime
 
 
-class ContactPatch(Schema):
+class ContactPatch(InputSchema):
     model_config = ConfigDict(use_enum_values=True)
 
     name: str | None = None
@@ -260,12 +263,12 @@ class ContactPatch(Schema):
     age: int | None = None
     native_place: str | None = None
     ethnicity: str | None = None
-    education_career: str | None = None
-    family: str | None = None
-    personality_hobbies: str | None = None
-    notes: str | None = None
+    education_career: MultilineText | None = None
+    family: MultilineText | None = None
+    personality_hobbies: MultilineText | None = None
+    notes: MultilineText | None = None
     is_active: bool | None = None
-    reason: str = ""
+    reason: MultilineText = ""
 
     def model_data(self) -> dict:
         return {k: v for k, v in self.model_dump(exclude_unset=True).items() if k in CONTACT_FIELDS}
@@ -284,9 +287,9 @@ class AssignmentOut(Schema):
     reason: str
 
 
-class ReassignIn(Schema):
+class ReassignIn(InputSchema):
     manager: int | str = Field(..., description="new account manager: user id or username")
-    reason: str = ""
+    reason: MultilineText = ""
 
 
 class AuditOut(Schema):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from credo.core.api_inputs import InputSchema, Limit
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 
@@ -20,7 +21,7 @@ from .models import LimitComputation
 router = Router()
 
 
-class WorkingCapitalIn(Schema):
+class WorkingCapitalIn(InputSchema):
     current_assets: Decimal
     inventory: Decimal
     current_liabilities: Decimal
@@ -31,25 +32,25 @@ class WorkingCapitalIn(Schema):
     figure_high: bool = False
 
 
-class SalesVolumeIn(Schema):
+class SalesVolumeIn(InputSchema):
     quarter_orders: Decimal
     credit_days: int | None = None
     grade: str | None = None
     overdue_amount_days: Decimal | None = None
 
 
-class CollectionsIn(Schema):
+class CollectionsIn(InputSchema):
     monthly: list[Decimal]
     credit_days: int | None = None
     weights: list[Decimal] | None = None
 
 
-class RevenueTierIn(Schema):
+class RevenueTierIn(InputSchema):
     revenue: Decimal | None = None
     levels: dict[str, int] = {}
 
 
-class ProposeIn(Schema):
+class ProposeIn(InputSchema):
     supplier_share: Decimal | str | None = None
     figure_high: bool = False
     forecast_orders: Decimal | None = None
@@ -118,11 +119,11 @@ def _computation_out(c: LimitComputation) -> dict:
 
 @router.get("/customers/{int:customer_id}/proposals", response=dict,
             summary="A customer's latest computation per method, and its stored computations")
-def proposals(request, customer_id: int, limit: int = 50):
+def proposals(request, customer_id: int, limit: Limit(500) = 50):
     _view(request)
     customer = get_customer_for_user(request.user, customer_id)
     latest = queries.latest_by_method(customer.pk)
-    history = queries.computations_for(request.user, customer.pk)[:max(1, min(limit, 500))]
+    history = queries.computations_for(request.user, customer.pk)[:limit]
     return {"customer_id": customer.pk, "grade": queries.risk_level(customer.pk),
             "proposals": {m: _computation_out(c) for m, c in latest.items()},
             "computations": [_computation_out(c) for c in history]}

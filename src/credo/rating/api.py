@@ -10,15 +10,19 @@ from django.utils.translation import get_language
 from ninja import File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from credo.core.api_inputs import InputSchema, Limit, MultilineText, Offset, decimal_input
 from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.queries import get_customer_for_user
 
 from . import labels, policy, queries, rate, rules, services
-from .models import FinancialStatement, FiveCEvaluation, Investigation, Rating
+from .models import MONEY, FinancialStatement, FiveCEvaluation, Investigation, Rating
 
 router = Router()
+Amount = decimal_input(MONEY["max_digits"], 2)
+Score = decimal_input(5, 2)
+Weight = decimal_input(5, 4)
 
 
 def _require(request, action: str):
@@ -78,22 +82,22 @@ class CustomerRatingsOut(Schema):
     history: list[RatingOut]
 
 
-class RateIn(Schema):
+class RateIn(InputSchema):
     reason: str = "manual"
     note: str = ""
 
 
-class StatementIn(Schema):
+class StatementIn(InputSchema):
     period_end: datetime.date
-    current_assets: Decimal
-    inventory: Decimal | None = None
-    total_assets: Decimal | None = None
-    current_liabilities: Decimal
-    total_liabilities: Decimal
-    net_assets: Decimal
-    revenue: Decimal | None = None
-    net_profit: Decimal | None = None
-    cash: Decimal | None = None
+    current_assets: Amount
+    inventory: Amount | None = None
+    total_assets: Amount | None = None
+    current_liabilities: Amount
+    total_liabilities: Amount
+    net_assets: Amount
+    revenue: Amount | None = None
+    net_profit: Amount | None = None
+    cash: Amount | None = None
     source: str = ""
 
 
@@ -130,11 +134,11 @@ class DocumentOut(Schema):
     url: str
 
 
-class InvestigationIn(Schema):
+class InvestigationIn(InputSchema):
     investigated_on: datetime.date
     kind: str
     source: str
-    findings: str = ""
+    findings: MultilineText = ""
     status: str = "draft"
     answers: dict[str, str] = {}
 
@@ -153,11 +157,11 @@ class InvestigationOut(Schema):
     documents: list[DocumentOut]
 
 
-class FiveCIn(Schema):
+class FiveCIn(InputSchema):
     evaluated_on: datetime.date
-    sub_scores: dict[str, dict[str, Decimal | None]]
-    weights: dict[str, Decimal] | None = None
-    notes: str = ""
+    sub_scores: dict[str, dict[str, Score | None]]
+    weights: dict[str, Weight] | None = None
+    notes: MultilineText = ""
 
 
 class FiveCOut(Schema):
@@ -213,10 +217,10 @@ def _rating_detail(rating: Rating) -> dict:
 
 @router.get("/customers/{int:customer_id}/ratings", response=CustomerRatingsOut,
             summary="A customer's current rating and its rating history, newest first")
-def customer_ratings(request, customer_id: int, limit: int = 40):
+def customer_ratings(request, customer_id: int, limit: Limit(500) = 40):
     customer = _customer(request, customer_id)
     bands = policy.grade_bands()
-    history = list(customer.ratings.select_related("scorecard")[:max(1, min(limit, 500))])
+    history = list(customer.ratings.select_related("scorecard")[:limit])
     current = next((r for r in history if r.is_current), None)
     return {"customer_id": customer.pk, "current": _rating_out(current, bands) if current else None,
             "history": [_rating_out(r, bands) for r in history]}
@@ -237,10 +241,10 @@ def rating_detail(request, rating_id: int):
 
 
 @router.get("/due", response=list[DueOut], summary="Customers in your scope due for re-rating this quarter")
-def due(request, limit: int = 100, offset: int = 0):
+def due(request, limit: Limit(1000) = 100, offset: Offset = 0):
     _require(request, "credit.rate")
     customers = list(queries.due_customers(business_today(), request.user).order_by("code", "pk")
-                     [max(offset, 0):max(offset, 0) + max(1, min(limit, 1000))])
+                     [offset:offset + limit])
     grades = queries.current_grades([c.pk for c in customers])
     rows = []
     for c in customers:
@@ -362,39 +366,39 @@ def add_fivec(request, customer_id: int, payload: FiveCIn):
 # ---------------------------------------------------------------------------------------------- policy
 
 
-class ScorecardItemIn(Schema):
+class ScorecardItemIn(InputSchema):
     source: str
     label: str = ""
-    weight: Decimal
+    weight: Weight
     mapping: list = []
-    missing_score: Decimal = Decimal("0")
+    missing_score: Score = Decimal("0")
 
 
-class ScorecardIn(Schema):
+class ScorecardIn(InputSchema):
     items: list[ScorecardItemIn]
     note: str = ""
 
 
-class GradeIn(Schema):
-    min_score: Decimal
+class GradeIn(InputSchema):
+    min_score: Score
     risk_level: str
-    guide_min_limit: Decimal | None = None
+    guide_min_limit: Amount | None = None
     meaning_zh: str
     meaning_en: str = ""
 
 
-class GradeScaleIn(Schema):
+class GradeScaleIn(InputSchema):
     grades: dict[str, GradeIn]
-    reason: str = ""
+    reason: MultilineText = ""
 
 
-class FiveCWeightsIn(Schema):
-    character: Decimal
-    capacity: Decimal
-    capital: Decimal
-    collateral: Decimal
-    condition: Decimal
-    reason: str = ""
+class FiveCWeightsIn(InputSchema):
+    character: Weight
+    capacity: Weight
+    capital: Weight
+    collateral: Weight
+    condition: Weight
+    reason: MultilineText = ""
 
 
 def _policy_out() -> dict:

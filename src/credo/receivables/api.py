@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
+from credo.core.api_inputs import InputSchema, Limit, Offset
 from credo.core.clock import business_today
 from credo.core.errors import ValidationError
 from credo.core.roles import has_perm
@@ -15,15 +16,15 @@ from . import queries
 router = Router()
 
 
-class AgingParams(Schema):
+class AgingParams(InputSchema):
     as_of: datetime.date | None = None
     group: str = "customer"
     territory: int | None = None
     manager: int | None = None
     customer: int | None = None
     sort: str = "overdue"
-    limit: int = queries.PAGE_SIZE
-    offset: int = 0
+    limit: Limit(1000) = queries.PAGE_SIZE
+    offset: Offset = 0
 
 
 class AgingRowOut(Schema):
@@ -63,10 +64,6 @@ def aging(request, params: Query[AgingParams]):
         errors["group"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(queries.GROUPS)}]
     if params.sort not in queries.SORTS:
         errors["sort"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(queries.SORTS)}]
-    if not 1 <= params.limit <= 1000:
-        errors["limit"] = [_("Between 1 and 1000.")]
-    if params.offset < 0:
-        errors["offset"] = [_("Cannot be negative.")]
     if errors:
         raise ValidationError(errors)
     flt = queries.AgingFilter(as_of=params.as_of or business_today(), territory=params.territory,

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import Query, Router, Schema, Status
 
+from credo.core.api_inputs import InputSchema, Limit, MultilineText, Offset
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
 from credo.customers.queries import get_customer_for_user
@@ -75,27 +76,27 @@ class WatchRowOut(Schema):
     exposure: Decimal
 
 
-class WatchQuery(Schema):
+class WatchQuery(InputSchema):
     kind: str = ""
     risk_class: str = ""
     territory: int | None = None
     manager: int | None = None
     q: str = ""
-    limit: int = 100
-    offset: int = 0
+    limit: Limit(MAX_LIMIT) = 100
+    offset: Offset = 0
 
 
-class RecordIn(Schema):
+class SignalIn(InputSchema):
     kind: str
-    evidence: str
+    evidence: MultilineText
     detected_on: datetime.date | None = None
 
 
-class ClearIn(Schema):
+class ClearIn(InputSchema):
     note: str
 
 
-class CheckOut(Schema):
+class RiskCheckOut(Schema):
     customer_id: int
     new: dict
     cleared: dict
@@ -131,10 +132,8 @@ def _class_out(customer_id: int) -> dict | None:
 def watchlist(request, filters: Query[WatchQuery]):
     """Customers with active risk signals in the caller's scope, worst first (most signals, most recent)."""
     _require(request, "risk.view")
-    limit = max(1, min(filters.limit, MAX_LIMIT))
-    offset = max(0, filters.offset)
     flt = WatchFilter.from_mapping(filters.dict())
-    rows = watch_rows(list(watch_groups(request.user, flt)[offset:offset + limit]))
+    rows = watch_rows(list(watch_groups(request.user, flt)[filters.offset:filters.offset + filters.limit]))
     return [{"customer_id": r.customer.pk, "customer_code": r.customer.code, "customer_name": r.customer.name,
              "importance": r.customer.importance,
              "account_manager": r.customer.account_manager.username if r.customer.account_manager else None,
@@ -155,7 +154,7 @@ def customer_risk(request, customer_id: int):
 
 
 @router.post("/customers/{customer_id}/signals", response={201: SignalOut})
-def record_signal(request, customer_id: int, payload: RecordIn):
+def record_signal(request, customer_id: int, payload: SignalIn):
     """Record a warning sign staff observed (kinds: office_moved, staff_turnover, lawsuits, creditors_at_door,
     not_answering, accident, owner_conflict, speculation, low_price_selling, dealer_credit, business_change,
     fast_expansion, other)."""
@@ -172,7 +171,7 @@ def clear_signal(request, signal_id: int, payload: ClearIn):
     return _signal_out(services.clear_signal(request.user, signal, note=payload.note))
 
 
-@router.post("/customers/{customer_id}/check", response=CheckOut)
+@router.post("/customers/{customer_id}/check", response=RiskCheckOut)
 def check_customer(request, customer_id: int):
     """Compute this customer's signals and risk class now, as the nightly scan does."""
     customer = get_customer_for_user(request.user, customer_id)

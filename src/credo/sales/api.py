@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from credo.core.api_inputs import InputSchema, Limit, Money
 from credo.core.errors import ValidationError
 from credo.customers.queries import get_customer_for_user
 
@@ -37,10 +38,10 @@ class InvoiceOut(Schema):
     note: str
 
 
-class InvoiceIn(Schema):
+class InvoiceIn(InputSchema):
     number: str
     invoice_date: datetime.date
-    amount: Decimal
+    amount: Money
     due_date: datetime.date | None = None
     note: str = ""
 
@@ -57,10 +58,10 @@ class ReceiptOut(Schema):
     is_reversed: bool
 
 
-class ReceiptIn(Schema):
+class ReceiptIn(InputSchema):
     number: str
     receipt_date: datetime.date
-    amount: Decimal
+    amount: Money
     method: PaymentMethod
     reference: str = ""
     invoice_number: str | None = None
@@ -76,12 +77,12 @@ def balance(request, customer_id: int):
 
 
 @router.get("/customers/{int:customer_id}/invoices", response=list[InvoiceOut], summary="A customer's invoices")
-def invoices(request, customer_id: int, open_only: bool = False, limit: int = 100):
+def invoices(request, customer_id: int, open_only: bool = False, limit: Limit(500) = 100):
     customer = get_customer_for_user(request.user, customer_id)
     rows = Invoice.objects.filter(customer=customer)
     if open_only:
         rows = rows.filter(open_amount__gt=0)
-    return rows.order_by("-invoice_date", "-id")[: max(1, min(limit, 500))]
+    return rows.order_by("-invoice_date", "-id")[:limit]
 
 
 @router.post("/customers/{int:customer_id}/invoices", response={201: InvoiceOut}, summary="Post an invoice")

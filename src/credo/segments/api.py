@@ -6,8 +6,9 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Status
 
+from credo.core.api_inputs import InputSchema, Limit, Offset
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
 
@@ -17,31 +18,43 @@ from .models import SegmentRun
 router = Router()
 
 
-class ComputeIn(Schema):
+class ComputeIn(InputSchema):
     period_from: datetime.date
     period_to: datetime.date
     params: dict[str, str] = {}
 
 
-class CostIn(Schema):
+class CostIn(InputSchema):
     kind: str
     cost_date: datetime.date
     amount: str
     description: str
 
 
-class CancelIn(Schema):
+class CancelIn(InputSchema):
     reason: str
 
 
-class PotentialIn(Schema):
-    annual_purchases: str | None = None
+class PotentialIn(InputSchema):
+    annual_purchases: str | None = Field(None, description="yuan; empty or null removes the estimate")
     basis: str = ""
 
 
-class DecisionIn(Schema):
+class ReviewDecisionIn(InputSchema):
     decision: str
     note: str
+
+
+class RatesIn(InputSchema):
+    """Only the rates sent are changed; amounts in yuan, capital_rate in per cent a year."""
+
+    visit: str | None = None
+    call: str | None = None
+    mail: str | None = None
+    notice_letter: str | None = None
+    warning_letter: str | None = None
+    lawyer_letter: str | None = None
+    capital_rate: str | None = None
 
 
 def _view(request):
@@ -83,9 +96,9 @@ def _run(run_id: int) -> SegmentRun:
 
 
 @router.get("/snapshots", response=list[dict], summary="Value segment snapshots, newest first")
-def snapshots(request, limit: int = 50):
+def snapshots(request, limit: Limit(500) = 50):
     _view(request)
-    return [_run_out(r) for r in queries.runs()[:max(1, min(limit, 500))]]
+    return [_run_out(r) for r in queries.runs()[:limit]]
 
 
 @router.post("/snapshots", response={201: dict}, summary="Compute and store a value segment snapshot")
@@ -95,11 +108,11 @@ def compute(request, payload: ComputeIn):
 
 
 @router.get("/snapshots/{int:run_id}", response=dict, summary="A snapshot and the customers the user may see")
-def snapshot(request, run_id: int, segment: str = "", offset: int = 0, limit: int = 500):
+def snapshot(request, run_id: int, segment: str = "", offset: Offset = 0, limit: Limit(5000) = 500):
     _view(request)
     run = _run(run_id)
     rows = queries.results(request.user, run, segment=segment.upper())
-    page = rows[max(0, offset):max(0, offset) + max(1, min(limit, 5000))]
+    page = rows[offset:offset + limit]
     return {**_run_out(run), "count": rows.count(), "results": [_result_out(r) for r in page]}
 
 
@@ -113,7 +126,7 @@ def review(request, run_id: int):
 
 
 @router.post("/snapshots/{int:run_id}/review/{int:customer_id}", response=dict, summary="Decide on a customer")
-def decide(request, run_id: int, customer_id: int, payload: DecisionIn):
+def decide(request, run_id: int, customer_id: int, payload: ReviewDecisionIn):
     get_customer_for_user(request.user, customer_id)
     row = services.decide_review(request.user, _run(run_id).pk, customer_id, decision=payload.decision,
                                  note=payload.note)
@@ -171,6 +184,6 @@ def rates(request):
 
 
 @router.put("/rates", response=dict, summary="Change the cost rates")
-def save_rates(request, payload: dict[str, str]):
-    row = services.save_rates(request.user, payload)
+def save_rates(request, payload: RatesIn):
+    row = services.save_rates(request.user, payload.dict(exclude_unset=True))
     return {k: str(v) for k, v in row.as_dict().items()}

@@ -2,12 +2,12 @@
 call or mail, caring reminders and recording a caring contact, compliance."""
 
 import datetime
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import Router, Schema, Status
 
+from credo.core.api_inputs import InputSchema, Limit, MultilineText, decimal_input
 from credo.core.clock import business_today
 from credo.core.roles import has_perm
 from credo.customers.queries import get_customer_for_user
@@ -15,6 +15,7 @@ from credo.customers.queries import get_customer_for_user
 from . import queries, rules, services
 
 router = Router()
+Coordinate = decimal_input(9, 6)
 
 
 class VisitOut(Schema):
@@ -38,19 +39,19 @@ class VisitOut(Schema):
     contact_ids: list[int]
 
 
-class ResultIn(Schema):
+class ResultIn(InputSchema):
     status: str
     done_date: datetime.date | None = None
     purpose: str | None = None
-    outcome: str = ""
+    outcome: MultilineText = ""
     next_step: str = ""
     next_step_date: datetime.date | None = None
     contact_ids: list[int] = []
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    latitude: Coordinate | None = None
+    longitude: Coordinate | None = None
 
 
-class RecordIn(ResultIn):
+class VisitIn(ResultIn):
     status: str = "done"
     kind: str = "visit"
     purpose: str | None = "sales"
@@ -72,13 +73,13 @@ def _require(request, action):
 
 @router.get("/plan", response=list[VisitOut], summary="Planned and recorded contacts between two dates")
 def plan(request, start: datetime.date | None = None, end: datetime.date | None = None, mine: bool = True,
-         limit: int = 500):
+         limit: Limit(5000) = 500):
     _require(request, "visits.view")
     start = start or business_today()
     end = end or start + datetime.timedelta(days=6)
     persons = [request.user.pk] if mine else queries.person_ids_for(request.user)
     rows = queries.plan_between(request.user, start, end, person_ids=persons).prefetch_related("contacts")
-    return [_out(v) for v in rows[:max(1, min(limit, 5000))]]
+    return [_out(v) for v in rows[:limit]]
 
 
 @router.post("/visits/{int:visit_id}/result", response={200: VisitOut}, summary="Record the result of a planned contact")
@@ -96,7 +97,7 @@ def record_result(request, visit_id: int, payload: ResultIn):
 
 @router.post("/customers/{int:customer_id}/visits", response={201: VisitOut},
              summary="Record a visit or call that was not planned")
-def record_visit(request, customer_id: int, payload: RecordIn):
+def record_visit(request, customer_id: int, payload: VisitIn):
     customer = get_customer_for_user(request.user, customer_id)
     visit = services.record_visit(request.user, customer, kind=payload.kind, purpose=payload.purpose or "sales",
                                   done_date=payload.done_date, outcome=payload.outcome, next_step=payload.next_step,
@@ -120,10 +121,10 @@ class CaringReminderOut(Schema):
     done: bool
 
 
-class CaringIn(Schema):
+class CaringIn(InputSchema):
     key: str
     kind: str = "call"
-    outcome: str = ""
+    outcome: MultilineText = ""
 
 
 @router.get("/caring", response=list[CaringReminderOut],
