@@ -175,8 +175,10 @@ def test_method_and_amount_spellings():
     assert parse_method("银行承兑汇票") == parse_method("DRAFT") == "draft"
     assert parse_method("Bank transfer") == parse_method("电汇") == "transfer"
     assert parse_method("Promissory note") == "note" and parse_method("支付宝") is None
-    assert parse_amount("1,234.5") == Decimal("1234.50") and parse_amount("1.005") is None
-    assert parse_amount("12万") == Decimal("120000.00") and parse_amount("abc") is None
+    assert parse_amount("1,234.5") == Decimal("1234.50") and parse_amount("12万") == Decimal("120000.00")
+    for bad in ("1.005", "abc", "1e30", "-1.767e130", "NaN", "Infinity"):
+        with pytest.raises(ValueError):
+            parse_amount(bad)
 
 
 @pytest.mark.django_db

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from credo.core.forms import MoneyField, StyledMixin
 from credo.core.scopes import customer_q
-from credo.customers.forms import StyledMixin
 from credo.customers.models import Customer, CustomerKind
 from credo.sales.models import Product
 
@@ -12,7 +12,7 @@ class StockForm(StyledMixin, forms.Form):
     product = forms.ModelChoiceField(label=_("product"), queryset=Product.objects.filter(is_active=True))
     month = forms.DateField(label=_("month"), widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
                             input_formats=["%Y-%m", "%Y-%m-%d"])
-    amount = forms.DecimalField(label=_("stock amount"), max_digits=16, decimal_places=2, min_value=0)
+    amount = MoneyField(label=_("stock amount"), min_value=0)
     quantity = forms.DecimalField(label=_("quantity"), max_digits=14, decimal_places=3, min_value=0, required=False)
 
     def __init__(self, *args, user=None, **kwargs):

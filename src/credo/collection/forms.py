@@ -5,13 +5,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from credo.core.forms import DateInput, MoneyField, StyledMixin
 from credo.core.roles import PERMISSIONS
-from credo.customers.forms import DateInput, StyledMixin
 
 from .models import BadDebtMeasure, DebtorType
 from .services import MAX_INSTALMENTS
-
-MONEY_FIELD = {"max_digits": 16, "decimal_places": 2}
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -63,7 +61,7 @@ class EntryForm(_Styled):
 
 class PromiseForm(_Styled):
     promised_date = forms.DateField(label=_("promised payment date"), widget=DateInput)
-    amount = forms.DecimalField(label=_("promised amount"), **MONEY_FIELD)
+    amount = MoneyField(label=_("promised amount"))
     made_on = forms.DateField(label=_("promise made on"), widget=DateInput, required=False,
                               help_text=_("Empty: today."))
     made_by = forms.CharField(label=_("promised by (contact)"), max_length=100, required=False)
@@ -87,7 +85,7 @@ class LegalForm(_Styled):
 
 
 class PlanForm(_Styled):
-    total = forms.DecimalField(label=_("total to pay in instalments"), **MONEY_FIELD)
+    total = MoneyField(label=_("total to pay in instalments"))
     count = forms.IntegerField(label=_("number of instalments"), min_value=1, max_value=MAX_INSTALMENTS)
     first_due = forms.DateField(label=_("first instalment due on"), widget=DateInput)
     every_months = forms.IntegerField(label=_("every … months"), min_value=1, max_value=12, initial=1)
@@ -105,8 +103,8 @@ class MeasureForm(_Styled):
     kind = forms.ChoiceField(label=_("measure"), choices=BadDebtMeasure.Kind.choices)
     description = forms.CharField(label=_("description"), max_length=300)
     taken_on = forms.DateField(label=_("date"), widget=DateInput, required=False, help_text=_("Empty: today."))
-    amount = forms.DecimalField(label=_("amount"), required=False, **MONEY_FIELD,
-                                help_text=_("Needed for an allowance, goods taken back or collateral realised."))
+    amount = MoneyField(label=_("amount"), required=False,
+                        help_text=_("Needed for an allowance, goods taken back or collateral realised."))
     until = forms.DateField(label=_("credit stopped until"), widget=DateInput, required=False)
     credit_note_number = forms.CharField(
         label=_("credit note number"), max_length=40, required=False,

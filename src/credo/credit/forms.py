@@ -3,12 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credo.customers.forms import DateInput, StyledMixin
+from credo.core.forms import DateInput, MoneyField, StyledMixin
 from credo.sales.models import Product
 
 from .models import CollectionPlan, SettlementMode
-
-MONEY_FIELD = {"max_digits": 16, "decimal_places": 2}
 
 
 class _Styled(StyledMixin, forms.Form):
@@ -19,7 +17,7 @@ class _Styled(StyledMixin, forms.Form):
 
 
 class LimitApplicationForm(_Styled):
-    amount = forms.DecimalField(label=_("limit applied for (¥)"), min_value=0, **MONEY_FIELD)
+    amount = MoneyField(label=_("limit applied for (¥)"), min_value=0)
     credit_days = forms.IntegerField(label=_("credit period (days)"), min_value=0, max_value=365)
     computation_id = forms.IntegerField(label=_("limit computation"), required=False, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("reason"), widget=forms.Textarea,
@@ -56,8 +54,7 @@ class PolicyForm(_Styled):
     collection_plan = forms.ChoiceField(label=_("collection policy"), choices=CollectionPlan.choices)
     collection_note = forms.CharField(label=_("collection notes"), widget=forms.Textarea, required=False)
     credit_standard = forms.CharField(label=_("credit standard"), widget=forms.Textarea, required=False)
-    target_annual_sales = forms.DecimalField(label=_("target annual sales (¥)"), min_value=0, required=False,
-                                             **MONEY_FIELD)
+    target_annual_sales = MoneyField(label=_("target annual sales (¥)"), min_value=0, required=False)
     reason = forms.CharField(label=_("reason for the change"), required=False)
 
 
@@ -79,7 +76,7 @@ class OrderLinesForm(_Styled):
             self.fields[f"product_{n}"] = forms.ModelChoiceField(products, label=_("product"), required=False)
             self.fields[f"quantity_{n}"] = forms.DecimalField(label=_("quantity"), required=False, max_digits=14,
                                                               decimal_places=3)
-            self.fields[f"price_{n}"] = forms.DecimalField(label=_("unit price (¥)"), required=False, **MONEY_FIELD)
+            self.fields[f"price_{n}"] = MoneyField(label=_("unit price (¥)"), required=False)
         if not self.is_bound:
             self._style()
 

@@ -3,40 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from credo.core.forms import DateInput, MoneyField, StyledMixin
+
 from .models import Attachment, BankAccount, CompetitorPresence, Contact, Customer, CustomerKind, Importance
 from .services import CONTACT_FIELDS, CUSTOMER_FIELDS
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker; its value must be ISO whatever the language's date format."""
-
-    input_type = "date"
-
-    def __init__(self, attrs=None, format="%Y-%m-%d"):  # noqa: A002 - Django's argument name
-        super().__init__(attrs, format=format)
-
-
-class StyledMixin:
-    """Tabler classes on every widget, and 'is-invalid' on fields with errors."""
-
-    def _style(self):
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if self.is_bound and name in self.errors:
-                css += " is-invalid"
-            widget.attrs["class"] = css
-            if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
-
-    def full_clean(self):
-        super().full_clean()
-        self._style()
 
 
 class CustomerForm(StyledMixin, forms.ModelForm):
@@ -51,6 +21,7 @@ class CustomerForm(StyledMixin, forms.ModelForm):
             "first_order_date": DateInput(),
             "business_scope": forms.Textarea,
         }
+        field_classes = {"registered_capital": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -100,6 +71,7 @@ class CompetitorForm(StyledMixin, forms.ModelForm):
     class Meta:
         model = CompetitorPresence
         fields = ["competitor", "products", "year", "competitor_sales", "our_sales", "notes"]
+        field_classes = {"competitor_sales": MoneyField, "our_sales": MoneyField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

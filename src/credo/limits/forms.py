@@ -4,7 +4,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credo.customers.forms import StyledMixin
+from credo.core.forms import StyledMixin
 
 from . import customer_inputs, present, rules, tables
 

@@ -5,7 +5,7 @@ import json
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credo.customers.forms import DateInput, StyledMixin
+from credo.core.forms import DateInput, MoneyField, StyledMixin
 
 from . import defaults
 from .models import (
@@ -22,7 +22,7 @@ from .models import (
     RiskLevel,
 )
 
-AMOUNT = {"max_digits": 18, "decimal_places": 2}
+AMOUNT = {"max_digits": 18}
 
 
 class _Styled(StyledMixin, forms.Form):
@@ -48,15 +48,15 @@ class MultipleFileField(forms.FileField):
 
 class StatementForm(_Styled):
     period_end = forms.DateField(label=_("period end"), widget=DateInput())
-    current_assets = forms.DecimalField(label=_("current assets"), **AMOUNT)
-    inventory = forms.DecimalField(label=_("inventory"), required=False, **AMOUNT)
-    cash = forms.DecimalField(label=_("cash"), required=False, **AMOUNT)
-    total_assets = forms.DecimalField(label=_("total assets"), required=False, **AMOUNT)
-    current_liabilities = forms.DecimalField(label=_("current liabilities"), **AMOUNT)
-    total_liabilities = forms.DecimalField(label=_("total liabilities"), **AMOUNT)
-    net_assets = forms.DecimalField(label=_("net assets (equity)"), **AMOUNT)
-    revenue = forms.DecimalField(label=_("revenue"), required=False, **AMOUNT)
-    net_profit = forms.DecimalField(label=_("net profit"), required=False, **AMOUNT)
+    current_assets = MoneyField(label=_("current assets"), **AMOUNT)
+    inventory = MoneyField(label=_("inventory"), required=False, **AMOUNT)
+    cash = MoneyField(label=_("cash"), required=False, **AMOUNT)
+    total_assets = MoneyField(label=_("total assets"), required=False, **AMOUNT)
+    current_liabilities = MoneyField(label=_("current liabilities"), **AMOUNT)
+    total_liabilities = MoneyField(label=_("total liabilities"), **AMOUNT)
+    net_assets = MoneyField(label=_("net assets (equity)"), **AMOUNT)
+    revenue = MoneyField(label=_("revenue"), required=False, **AMOUNT)
+    net_profit = MoneyField(label=_("net profit"), required=False, **AMOUNT)
     source = forms.CharField(label=_("source"), required=False, max_length=100,
                              help_text=FinancialStatement._meta.get_field("source").help_text)
 
@@ -208,7 +208,7 @@ class GradeScaleForm(_Styled):
                 label=_("from score"), max_digits=5, decimal_places=2, initial=getattr(band, "min_score", None))
             self.fields[f"{grade}__risk_level"] = forms.ChoiceField(
                 label=_("risk level"), choices=RiskLevel.choices, initial=getattr(band, "risk_level", None))
-            self.fields[f"{grade}__guide_min_limit"] = forms.DecimalField(
+            self.fields[f"{grade}__guide_min_limit"] = MoneyField(
                 label=_("approval guide: limit from"), required=False, **AMOUNT,
                 initial=getattr(band, "guide_min_limit", None))
             self.fields[f"{grade}__meaning_zh"] = forms.CharField(

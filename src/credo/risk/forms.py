@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from credo.core.clock import business_today
-from credo.customers.forms import DateInput, StyledMixin
+from credo.core.forms import DateInput, StyledMixin
 
 from .models import RECORDED_KINDS
 from .services import MAX_EVIDENCE

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credo.customers.forms import DateInput, StyledMixin
+from credo.core.forms import DateInput, MoneyField, StyledMixin
 
 from .models import CreditNote, PaymentMethod, ReceiptReversal
 
@@ -9,7 +9,7 @@ from .models import CreditNote, PaymentMethod, ReceiptReversal
 class ReceiptForm(StyledMixin, forms.Form):
     number = forms.CharField(label=_("receipt number"), max_length=40)
     receipt_date = forms.DateField(label=_("receipt date"), widget=DateInput)
-    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    amount = MoneyField(label=_("amount"))
     method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("reference"), max_length=100, required=False,
                                 help_text=_("Bank reference, cheque or draft number."))
@@ -27,7 +27,7 @@ class InvoiceForm(StyledMixin, forms.Form):
     invoice_date = forms.DateField(label=_("invoice date"), widget=DateInput)
     due_date = forms.DateField(label=_("due date"), widget=DateInput, required=False,
                                help_text=_("Empty: invoice date plus the customer's credit period."))
-    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    amount = MoneyField(label=_("amount"))
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
     def __init__(self, *args, **kwargs):
@@ -39,7 +39,7 @@ class CreditNoteForm(StyledMixin, forms.Form):
     number = forms.CharField(label=_("credit note number"), max_length=40)
     note_date = forms.DateField(label=_("date"), widget=DateInput)
     kind = forms.ChoiceField(label=_("kind"), choices=CreditNote.Kind.choices)
-    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    amount = MoneyField(label=_("amount"))
     reason = forms.CharField(label=_("reason"), max_length=300)
 
     def __init__(self, *args, **kwargs):
@@ -67,7 +67,7 @@ class DeliveryForm(StyledMixin, forms.Form):
 
 
 class WriteOffRequestForm(StyledMixin, forms.Form):
-    amount = forms.DecimalField(label=_("amount"), max_digits=16, decimal_places=2)
+    amount = MoneyField(label=_("amount"))
     reason = forms.CharField(label=_("reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):
@@ -78,7 +78,7 @@ class WriteOffRequestForm(StyledMixin, forms.Form):
 class RecoveryForm(StyledMixin, forms.Form):
     number = forms.CharField(label=_("receipt number"), max_length=40)
     receipt_date = forms.DateField(label=_("receipt date"), widget=DateInput)
-    amount = forms.DecimalField(label=_("amount recovered"), max_digits=16, decimal_places=2)
+    amount = MoneyField(label=_("amount recovered"))
     method = forms.ChoiceField(label=_("method"), choices=PaymentMethod.choices)
     reference = forms.CharField(label=_("reference"), max_length=100, required=False)
     note = forms.CharField(label=_("note"), max_length=300, required=False,

@@ -28,12 +28,12 @@ Receipts (收款):
 import datetime
 import functools
 import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from credo.core.money import parse_money
 from credo.customers.import_columns import DATE_HELP, Column, header_key, normalise_amount, normalise_date
 
 from .models import PaymentMethod
@@ -108,16 +108,7 @@ def parse_date(text: str) -> datetime.date | None:
         return None
 
 
-_CENTS = Decimal("0.01")
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """The amount in yuan, or None if the text is not a number with at most two decimals."""
-    value = normalise_amount(unicodedata.normalize("NFKC", text).strip())
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        return None
-    if not amount.is_finite() or amount != amount.quantize(_CENTS):
-        return None
-    return amount.quantize(_CENTS)
+def parse_amount(text: str) -> Decimal:
+    """The amount in yuan ('1,130.00', '¥1130', '12万'); ValueError with the reason otherwise (the one money
+    parser, core.money.parse_money: at most two decimals, never rounded)."""
+    return parse_money(normalise_amount(text))

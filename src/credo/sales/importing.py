@@ -25,6 +25,7 @@ from credo.core.errors import ValidationError, require
 from credo.core.models import AuditEntry
 from credo.core.roles import has_perm
 from credo.core.scopes import customer_q
+from credo.core.text import text_problem
 from credo.customers import spreadsheets
 from credo.customers.importing import ImportReport, Problem, Ticker, match_headers
 from credo.customers.models import Customer
@@ -104,6 +105,10 @@ class _Rows:
         def error(name, message):
             errors.setdefault(name, []).append(message)
 
+        for name, text in raw.items():
+            problem = text_problem(text) if isinstance(text, str) else None
+            if problem:
+                error(name, problem)
         data = {"row": number}
         doc_number = raw.get("number", "")
         if not doc_number:
@@ -140,14 +145,17 @@ class _Rows:
             error(date_field, _("The books are closed through %(date)s; use a later date.")
                   % {"date": self.closed.isoformat()})
 
-        text = raw.get("amount", "")
-        amount = parse_amount(text) if text else None
+        text, amount = raw.get("amount", ""), None
         if not text:
             error("amount", _("Enter the amount."))
-        elif amount is None:
-            error("amount", _("“%(value)s” is not an amount in yuan with at most two decimals.") % {"value": text})
-        elif amount <= 0:
-            error("amount", _("The amount must be greater than zero."))
+        else:
+            try:
+                amount = parse_amount(text)
+            except ValueError as exc:
+                error("amount", str(exc))
+            else:
+                if amount <= 0:
+                    error("amount", _("The amount must be greater than zero."))
         data["amount"] = amount
 
         if self.kind == "invoices":

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from credo.customers.forms import DateInput, StyledMixin
+from credo.core.forms import DateInput, StyledMixin
 
 from . import rules
 from .models import CostKind, ReviewDecision
