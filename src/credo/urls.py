@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.static import serve
 
-from credo.api.api import api
+from credo.api.api import api, unknown_url
 from credo.core import notification_views
 from credo.core import views as core_views
 
@@ -29,6 +29,7 @@ urlpatterns = [
     path("segments/", include("credo.segments.urls")),
     path("visits/", include("credo.visits.urls")),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", unknown_url),
     path("admin/", admin.site.urls),
     path("media/<path:path>", core_views.protected_media, name="media"),
 ]

@@ -8,11 +8,12 @@ Errors: 401 not signed in, 403 not allowed, 404 not found or outside the user's 
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from credo.core.api_errors import document_errors
 from credo.core.api_inputs import InputParser
 from credo.core.auth import user_for_token
 
@@ -79,6 +80,11 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
+def unknown_url(request, rest=""):
+    """/api/… that no operation matches (e.g. a negative id): the API's JSON 404, not the HTML page."""
+    return JsonResponse({"detail": "not found"}, status=404)
+
+
 from credo.analysis.api import router as analysis_router  # noqa: E402
 from credo.classification.api import router as classification_router  # noqa: E402
 from credo.collection.api import router as collection_router  # noqa: E402
@@ -104,4 +110,5 @@ api.add_router("/classification", classification_router, tags=["classification"]
 api.add_router("/analysis", analysis_router, tags=["analysis"])
 api.add_router("/visits", visits_router, tags=["visits"])
 api.add_router("/segments", segments_router, tags=["value segments"])
-__all__ = ["api"]
+document_errors(api)
+__all__ = ["api", "unknown_url"]

@@ -14,6 +14,7 @@ from django.db import models
 from ninja import Field, Schema
 from pydantic import ConfigDict, PlainSerializer
 
+from credo.core.api_errors import ValidationErrorOut
 from credo.core.api_inputs import InputSchema, Limit, Money, MultilineText, decimal_input
 
 from . import queries
@@ -39,12 +40,6 @@ def clean_model_fields(model, data: dict) -> dict:
     if errors:
         raise ValidationError(errors)
     return cleaned
-
-
-class ErrorItem(Schema):
-    loc: list[str | int]
-    msg: str
-    type: str
 
 
 class UserRef(Schema):
@@ -202,9 +197,10 @@ class DuplicateOut(Schema):
         return getattr(obj, "duplicate_reasons", [])
 
 
-class DuplicateWarningOut(Schema):
-    detail: list[ErrorItem]
-    duplicates: list[DuplicateOut]
+class DuplicateWarningOut(ValidationErrorOut):
+    """Bad input, as every 422; with possible duplicates (type "duplicate" on name) it lists them too."""
+
+    duplicates: list[DuplicateOut] = Field([], description="the possible duplicates, when there are any")
 
 
 class CustomerListParams(InputSchema):
