@@ -29,7 +29,7 @@ urlpatterns = [
     path("segments/", include("credo.segments.urls")),
     path("visits/", include("credo.visits.urls")),
     path("api/", api.urls),
-    re_path(r"^api/(?P<rest>.*)$", unknown_url),
+    re_path(r"^api/", unknown_url),
     path("admin/", admin.site.urls),
     path("media/<path:path>", core_views.protected_media, name="media"),
 ]

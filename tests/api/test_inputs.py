@@ -118,3 +118,15 @@ def test_every_paginated_list_declares_its_bounds():
                 assert schema.get("type") == "integer", name
                 assert {"minimum", "maximum"} <= set(schema), f"{name}: {parameter['name']} is unbounded"
     assert pages > 10
+
+
+def test_an_amount_that_would_overflow_the_balance_is_refused(client, world):
+    """Found by the schema fuzzer: each amount fits its column, their running total on the balance row did not."""
+    client_for(client, world.finance)
+    url = f"/api/ledger/customers/{world.east_customer.pk}/invoices"
+    first = {"number": "F1", "invoice_date": "2026-03-01", "amount": "1000.00"}
+    assert client.post(url, json.dumps(first), **JSON).status_code == 201
+    huge = {"number": "F2", "invoice_date": "2026-03-01", "amount": "99999999999999.97"}
+    assert set(problems(client.post(url, json.dumps(huge), **JSON))) == {("body", "amount")}
+    assert list(Invoice.objects.values_list("number", flat=True)) == ["F1"]
+    assert str(world.east_customer.balance.receivable) == "1000.00"

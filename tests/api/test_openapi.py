@@ -145,10 +145,12 @@ def test_error_answers_have_the_documented_shapes(token_client, world):
     _matches(no_csrf, ErrorOut)
 
 
-def test_unknown_api_urls_answer_json_404(token_client, world):
-    response = token_client(world.sales_east).get("/api/customers/-1")
-    assert response.status_code == 404 and response["Content-Type"] == "application/json"
-    _matches(response, ErrorOut)
+@pytest.mark.parametrize("url", ["/api/customers/-1", "/api/customers/%C2%84%0A/contacts", "/api/nothing"])
+def test_unknown_api_urls_answer_json_404(token_client, world, url):
+    client = token_client(world.sales_east)
+    for response in (client.get(url), client.patch(url, "{}", content_type="application/json")):
+        assert response.status_code == 404 and response["Content-Type"] == "application/json"
+        _matches(response, ErrorOut)
 
 
 def test_both_kinds_of_422_of_customer_creation_match_its_documentation(token_client, world):

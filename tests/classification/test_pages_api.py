@@ -137,3 +137,14 @@ def test_movement_page_has_the_transition_matrix_and_filters_one_transition(clie
     client.force_login(world.sales_east)
     response = client.get(f"/classification/movement/?run={second.pk}")
     assert [m["customer"].code for m in response.context["moved"]] == ["E001"]
+
+
+@pytest.mark.parametrize(("period", "field"), [(("0001-01-01", "0001-01-01"), "period_from"),
+                                               (("2026-01-01", "9999-12-31"), "period_to")])
+@pytest.mark.parametrize("url", ["/api/classification/snapshots", "/api/segments/snapshots"])
+def test_periods_far_from_the_calendar_edges_are_refused(client, world, period, field, url):
+    """Found by the schema fuzzer: the first day of year 1 overflowed when the period's month edges were read."""
+    client.force_login(world.admin)
+    response = client.post(url, {"period_from": period[0], "period_to": period[1]}, **JSON)
+    assert response.status_code == 422, response.content
+    assert [e["loc"] for e in response.json()["detail"]] == [["body", field]]

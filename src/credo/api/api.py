@@ -9,6 +9,7 @@ Errors: 401 not signed in, 403 not allowed, 404 not found or outside the user's 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as SchemaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -80,8 +81,10 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "not found"}, status=404)
 
 
-def unknown_url(request, rest=""):
-    """/api/… that no operation matches (e.g. a negative id): the API's JSON 404, not the HTML page."""
+@csrf_exempt
+def unknown_url(request):
+    """/api/… that no operation matches (a negative id, a line break in the path): the API's JSON 404, not
+    the HTML page."""
     return JsonResponse({"detail": "not found"}, status=404)
 
 

@@ -39,11 +39,17 @@ def _actor(user):
     return (user if getattr(user, "pk", None) else None), (getattr(user, "username", "") or "system")
 
 
+# A period's edges are moved by days and months when it is read (sales.queries): keep them far from date.min/max.
+FIRST_DAY, LAST_DAY = datetime.date(1900, 1, 1), datetime.date(2999, 12, 31)
+
+
 def check_period(period_from, period_to):
-    if not isinstance(period_from, datetime.date):
-        raise ValidationError({"period_from": [_("Enter a date.")]})
-    if not isinstance(period_to, datetime.date):
-        raise ValidationError({"period_to": [_("Enter a date.")]})
+    for field, day in (("period_from", period_from), ("period_to", period_to)):
+        if not isinstance(day, datetime.date):
+            raise ValidationError({field: [_("Enter a date.")]})
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError({field: [_("Enter a date from %(first)s to %(last)s.")
+                                           % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}]})
     if period_to < period_from:
         raise ValidationError({"period_to": [_("The end of the period is before its start.")]})
 

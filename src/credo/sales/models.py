@@ -8,7 +8,10 @@ the services in the same transaction as the Allocation rows they sum, and checke
 `credo ledger reconcile`.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -349,6 +352,21 @@ class CustomerBalance(models.Model):
 
     def __str__(self):
         return f"{self.customer_id}: {self.receivable}"
+
+    def save(self, *args, **kwargs):
+        self.check_totals_fit()
+        super().save(*args, **kwargs)
+
+    def check_totals_fit(self):
+        """Each document's amount fits its column, but the running totals here add them up: a posting that
+        would take one beyond what its column holds is refused (on the posting's amount), not a database
+        error; the posting's transaction then leaves nothing behind."""
+        limit = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"])
+        for field in ("receivable", "unapplied_credit", "open_orders", "invoiced_total", "paid_total"):
+            if abs(getattr(self, field) or 0) >= limit:
+                raise ValidationError({"amount": [_("This amount would take the customer's %(total)s beyond "
+                                                    "%(max)s.") % {"total": self._meta.get_field(field).verbose_name,
+                                                                   "max": f"{limit:,}"}]})
 
 
 class LedgerSettings(models.Model):
