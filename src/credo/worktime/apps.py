@@ -17,9 +17,14 @@ class WorktimeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from credo.core.context import NAVIGATION_LAST
+
         from .models import Holiday, MakeUpDay, WorkingInterval, WorkWeek
 
         # Any change, whoever makes it (services, the admin, a shell), makes every process reload the calendar.
         for model in (WorkWeek, WorkingInterval, Holiday, MakeUpDay):
             post_save.connect(_changed, sender=model, dispatch_uid=f"worktime.changed.save.{model.__name__}")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"worktime.changed.delete.{model.__name__}")
+        NAVIGATION_LAST.append((_("Settings"), [
+            (_("Business calendar"), "worktime:calendar", "worktime.manage", "calendar-cog"),
+        ]))
