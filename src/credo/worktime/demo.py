@@ -10,8 +10,6 @@ notice comes out. Everything here is idempotent: a second run adds nothing.
 import datetime
 from dataclasses import dataclass
 
-from . import services
-
 ESTIMATE = "（演示估计）"
 
 
@@ -49,6 +47,8 @@ class CalendarDemoResult:
 
 
 def generate() -> CalendarDemoResult:
+    from . import services  # the schedules above are plain data (benchmarks/business_calendar.py reads them)
+
     result = CalendarDemoResult()
     for schedule, suffix in ((SCHEDULE_2026, ""), (SCHEDULE_2027_ESTIMATE, ESTIMATE)):
         for name, days_off, make_up in schedule:

@@ -25,9 +25,11 @@ Arithmetic is exact to the microsecond.
 - `next_working_moment(t)`, `is_working(t)`.
 - `explain(start, duration, pauses)`: the due with its working — the intervals counted and the days skipped.
 
-Long spans are cheap: the scan goes day by day but skips whole weeks between the calendar's breaks (holidays,
-make-up days, version changes), so 2,000 business hours cost a few dozen steps, not 120,000 minutes. A calendar
-with no working time at all (or none for HORIZON_DAYS) raises NoWorkingTime instead of looping.
+Long spans are cheap: a Calendar builds, once per year it is asked about, a table of each day's intervals and the
+running total of working time to the end of each day. Elapsed time is then two look-ups and a subtraction, and a
+due is a binary search for the day whose running total reaches the budget, then that day's intervals — a few
+microseconds whether the budget is 2 hours or 2,000, with a 10-day holiday in between or not. A calendar with no
+working time at all (or none for HORIZON_DAYS) raises NoWorkingTime instead of looping.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 US = 1_000_000                      # microseconds in a second
@@ -353,6 +356,7 @@ class Calendar:
             exceptions[o] = ()                 # a holiday wins over a make-up day on the same date
         self._exceptions = exceptions
         self._breaks = sorted(set(exceptions) | {w.valid_from for w in built[1:]})
+        self._years: dict[int, tuple[int, list[tuple[Span, ...]], list[int]]] = {}
 
     # -- what a day is ------------------------------------------------------------------------
 
@@ -408,6 +412,13 @@ class Calendar:
         return (local.toordinal(),
                 ((local.hour * 60 + local.minute) * 60 + local.second) * US + local.microsecond)
 
+    def _local_year(self, t: datetime.datetime) -> tuple[int, int, Clock]:
+        if t.tzinfo is None or t.utcoffset() is None:
+            raise CalendarError("naive_datetime", t.isoformat())
+        local = t.astimezone(self.zone)
+        return (local.year, local.toordinal(),
+                ((local.hour * 60 + local.minute) * 60 + local.second) * US + local.microsecond)
+
     def _moment(self, o: int, clock: Clock) -> datetime.datetime:
         if clock >= DAY_US:
             o, clock = o + clock // DAY_US, clock % DAY_US
@@ -442,62 +453,78 @@ class Calendar:
 
     # -- adding and counting ------------------------------------------------------------------
 
-    def _add(self, o: int, clock: Clock, remaining: int) -> tuple[int, Clock]:
-        """The moment `remaining` (> 0) microseconds of working time from (o, clock) have run out."""
-        horizon = o + HORIZON_DAYS
-        while True:
-            for s, e in self._spans(o):
-                if e <= clock:
-                    continue
-                begin = s if s > clock else clock
-                available = e - begin
-                if remaining <= available:
-                    return o, begin + remaining
-                remaining -= available
-            o, clock = o + 1, 0
-            week = self._week_for(o)
-            nb = self._next_break(o)
-            if week.week_us == 0:
-                o = nb                              # no weekly hours: jump to the next make-up day or version
-            elif remaining > week.week_us:
-                weeks = min((remaining - 1) // week.week_us, (nb - o) // 7)
-                if weeks > 0:
-                    o += 7 * weeks
-                    remaining -= weeks * week.week_us
-            if o > horizon:
+    def _year(self, year: int) -> tuple[int, list[tuple[Span, ...]], list[int]]:
+        """The year's table, built once: its first day's ordinal, each day's intervals and the working
+        microseconds from the year's start to the end of each day."""
+        table = self._years.get(year)
+        if table is None:
+            if not datetime.MINYEAR < year < datetime.MAXYEAR:
                 raise NoWorkingTime()
+            first = datetime.date(year, 1, 1).toordinal()
+            days = [self._spans(o) for o in range(first, datetime.date(year + 1, 1, 1).toordinal())]
+            table = (first, days, list(accumulate(sum(e - s for s, e in spans) for spans in days)))
+            self._years[year] = table
+        return table
 
-    def _elapsed(self, o1: int, c1: Clock, o2: int, c2: Clock) -> int:
-        """Working microseconds in [(o1, c1), (o2, c2))."""
-        if (o2, c2) <= (o1, c1):
-            return 0
-        total, o, clock = 0, o1, c1
-        while True:
-            end = c2 if o == o2 else DAY_US
-            for s, e in self._spans(o):
-                lo, hi = (s if s > clock else clock), (e if e < end else end)
-                if hi > lo:
-                    total += hi - lo
-            if o == o2:
-                return total
-            o, clock = o + 1, 0
-            week = self._week_for(o)
-            weeks = min((o2 - o) // 7, (self._next_break(o) - o) // 7)
-            if weeks > 0:
-                total += weeks * week.week_us
-                o += 7 * weeks
+    def _offset(self, year: int, o: int, clock: Clock) -> int:
+        """Working microseconds from the start of the year to (o, clock)."""
+        first, days, ends = self._year(year)
+        i = o - first
+        total = ends[i - 1] if i else 0
+        for s, e in days[i]:
+            if e <= clock:
+                total += e - s
+            else:
+                if s < clock:
+                    total += clock - s
+                break
+        return total
+
+    def _add(self, year: int, o: int, clock: Clock, remaining: int) -> tuple[int, Clock]:
+        """The moment `remaining` (> 0) microseconds of working time from (o, clock) have run out: the first
+        day whose running total reaches the target (a binary search in the year's table), then its
+        intervals. Years without working time are passed in one step each, up to HORIZON_DAYS."""
+        target = self._offset(year, o, clock) + remaining
+        last_year = year + HORIZON_DAYS // 366
+        first, days, ends = self._year(year)
+        while target > ends[-1]:
+            target -= ends[-1]
+            year += 1
+            if year > last_year:
+                raise NoWorkingTime()
+            first, days, ends = self._year(year)
+        d = bisect.bisect_left(ends, target)
+        need = target - (ends[d - 1] if d else 0)
+        for s, e in days[d]:
+            if need <= e - s:
+                return first + d, s + need
+            need -= e - s
+        raise AssertionError("the running total and the day's intervals disagree")  # pragma: no cover
+
+    def _elapsed(self, y1: int, o1: int, c1: Clock, y2: int, o2: int, c2: Clock) -> int:
+        """Working microseconds in [(o1, c1), (o2, c2)), (o2, c2) not before (o1, c1)."""
+        if y1 == y2:
+            return self._offset(y2, o2, c2) - self._offset(y1, o1, c1)
+        total = self._year(y1)[2][-1] - self._offset(y1, o1, c1)
+        for year in range(y1 + 1, y2):
+            total += self._year(year)[2][-1]
+        return total + self._offset(y2, o2, c2)
 
     def _add_dt(self, start: datetime.datetime, micro: int) -> datetime.datetime:
-        o, clock = self._local(start)
+        year, o, clock = self._local_year(start)
         if micro <= 0:
             return self._moment(*self._next_working(o, clock))
-        return self._moment(*self._add(o, clock, micro))
+        return self._moment(*self._add(year, o, clock, micro))
 
     def _between_dt(self, a: datetime.datetime, b: datetime.datetime) -> int:
-        return self._elapsed(*self._local(a), *self._local(b))
+        if b <= a:
+            return 0
+        return self._elapsed(*self._local_year(a), *self._local_year(b))
 
     def _merged_pauses(self, pauses, lower: datetime.datetime, upper: datetime.datetime | None = None):
         """Pauses clipped to [lower, upper), sorted and merged; an open pause (end None) runs to the end."""
+        if not pauses:
+            return []
         clipped = []
         for begin, end in pauses or ():
             if begin is None:
