@@ -82,7 +82,7 @@ class MakeUpDayForm(Styled):
 
 
 class DueForm(Styled):
-    start = forms.CharField(label=_("from"), max_length=40,
+    start = forms.CharField(label=_("start"), max_length=40,
                             widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
                             help_text="")
     hours = forms.CharField(label=_("business hours"), max_length=20, help_text=_("1.5 is 90 minutes."))
