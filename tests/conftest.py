@@ -18,6 +18,7 @@ import datetime
 import os
 import zoneinfo
 
+import hypothesis
 import pytest
 import time_machine
 
@@ -47,6 +48,11 @@ SUITE_NOW = instant(os.environ.get(TEST_NOW_ENV) or datetime.datetime.now(dateti
 os.environ.setdefault("CREDO_SUITE_NOW", SUITE_NOW.isoformat())
 SUITE_NOW = instant(os.environ["CREDO_SUITE_NOW"])
 _suite_traveller = time_machine.travel(SUITE_NOW, tick=True)
+
+
+# Property tests are judged on their answers, not their speed: a loaded CI machine must not fail them.
+hypothesis.settings.register_profile("credo", deadline=None)
+hypothesis.settings.load_profile("credo")
 
 
 def pytest_configure(config):

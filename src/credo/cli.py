@@ -21,6 +21,8 @@
   credo segments --from D --to D     value segments: profit after costs, 80/20 check, review list
   credo analysis REPORT              an analysis report (--format json|xlsx)
   credo visits plan --month YYYY-MM  everyone's visits and calls for the month
+  credo calendar holiday|workday DATE …   add holidays / make-up working days (调休); remove DATE …; show --year Y
+  credo sla due --from "YYYY-MM-DD HH:MM" --hours H   when H business hours from then run out (--format json)
   credo <any Django command>         e.g. credo shell, credo createsuperuser
 
 The database is DATABASE_URL (see credo/settings.py). A command run on a database that is missing or

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "credo.core",
+    "credo.worktime",
     "credo.customers",
     "credo.sales",
     "credo.receivables",

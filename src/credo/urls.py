@@ -28,6 +28,7 @@ urlpatterns = [
     path("analysis/", include("credo.analysis.urls")),
     path("segments/", include("credo.segments.urls")),
     path("visits/", include("credo.visits.urls")),
+    path("calendar/", include("credo.worktime.urls")),
     path("api/", api.urls),
     re_path(r"^api/", unknown_url),
     path("admin/", admin.site.urls),

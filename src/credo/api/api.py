@@ -100,6 +100,7 @@ from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
 from credo.segments.api import router as segments_router  # noqa: E402
 from credo.visits.api import router as visits_router  # noqa: E402
+from credo.worktime.api import router as calendar_router  # noqa: E402
 
 api.add_router("/customers", customers_router, tags=["customers"])
 api.add_router("/ledger", ledger_router, tags=["ledger"])
@@ -113,5 +114,6 @@ api.add_router("/classification", classification_router, tags=["classification"]
 api.add_router("/analysis", analysis_router, tags=["analysis"])
 api.add_router("/visits", visits_router, tags=["visits"])
 api.add_router("/segments", segments_router, tags=["value segments"])
+api.add_router("/calendar", calendar_router, tags=["business calendar"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

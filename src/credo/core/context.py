@@ -21,12 +21,16 @@ NAVIGATION = [
 ]
 
 
+# Groups that close the menu whatever the order in which the apps load (settings, administration).
+NAVIGATION_LAST: list = []
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
     groups = []
-    for title, items in NAVIGATION:
+    for title, items in [*NAVIGATION, *NAVIGATION_LAST]:
         visible = [(label, name, icon) for label, name, perm, icon in items if perm is None or has_perm(user, perm)]
         if visible:
             groups.append((title, visible))

@@ -67,6 +67,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "order.create": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "order.confirm": {Role.SALESPERSON, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "credit.policy": {Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
+    "worktime.view": set(Role.values),
+    "worktime.manage": {Role.ADMINISTRATOR},
 }
 
 

@@ -25,6 +25,7 @@ from credo.segments import demo as segments_demo
 from credo.segments import services as segments
 from credo.visits import demo as visits_demo
 from credo.visits.planning import generate_plan
+from credo.worktime import demo as calendar_demo
 
 DEFAULT_CUSTOMERS = 5000
 
@@ -64,6 +65,7 @@ class Command(BaseCommand):
             ledger_task = progress.add_task("账务 ledger", total=customers, visible=invoices_per_customer > 0)
             with transaction.atomic(), org_demo.bulk_session():
                 org = org_demo.ensure_organisation()
+                calendar = calendar_demo.generate()
                 before = Customer.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
                 result = customer_demo.generate(org, customers, seed=seed,
                                                 progress=lambda k: progress.advance(task, k))
@@ -128,6 +130,9 @@ class Command(BaseCommand):
                               f"BZ below zero), {potentials} customers with an estimated potential.")
         if risk is not None:
             self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
+        if calendar.holidays or calendar.make_up_days:
+            self.stdout.write(f"Business calendar: {calendar.holidays} holidays and {calendar.make_up_days} make-up "
+                              "working days of 2026 (the State Council's schedule) and 2027 (an estimate).")
 
     def _logins_table(self, org) -> str:
         table = Table(title="Demo logins")
