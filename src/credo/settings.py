@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "credo.analysis",
     "credo.visits",
     "credo.segments",
+    "credo.sla",
 ]
 
 MIDDLEWARE = [

@@ -69,6 +69,8 @@ PERMISSIONS: dict[str, set[str]] = {
     "credit.policy": {Role.CREDIT_CONTROLLER, Role.ADMINISTRATOR},
     "worktime.view": set(Role.values),
     "worktime.manage": {Role.ADMINISTRATOR},
+    "sla.view": set(Role.values),
+    "sla.manage": {Role.ADMINISTRATOR},
 }
 
 
