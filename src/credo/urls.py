@@ -29,6 +29,7 @@ urlpatterns = [
     path("segments/", include("credo.segments.urls")),
     path("visits/", include("credo.visits.urls")),
     path("calendar/", include("credo.worktime.urls")),
+    path("sla/", include("credo.sla.urls")),
     path("api/", api.urls),
     re_path(r"^api/", unknown_url),
     path("admin/", admin.site.urls),

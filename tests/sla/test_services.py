@@ -147,13 +147,13 @@ def test_targets_are_versions_with_history_and_running_clocks_keep_theirs(world)
 
 
 @pytest.mark.parametrize("rows, field, words", [
-    ([{"severity": "major", "metric": "resolution", "hours": "x"}], "targets", "number"),
-    ([{"severity": "major", "metric": "resolution", "hours": "0"}], "targets", "more than 0"),
-    ([{"severity": "major", "metric": "resolution", "hours": "1.234"}], "targets", "2 decimal"),
-    ([{"severity": "urgent", "metric": "resolution", "hours": "1"}], "targets", "severity"),
-    ([{"severity": "major", "customer_class": "E", "metric": "resolution", "hours": "1"}], "targets", "class"),
-    ([{"severity": "major", "metric": "resolution", "hours": "1"}] * 2, "targets", "twice"),
-    ([], "targets", "at least one"),
+    ([{"severity": "major", "metric": "resolution", "hours": "x"}], "targets", "必须是数字"),
+    ([{"severity": "major", "metric": "resolution", "hours": "0"}], "targets", "必须大于 0"),
+    ([{"severity": "major", "metric": "resolution", "hours": "1.234"}], "targets", "最多两位小数"),
+    ([{"severity": "urgent", "metric": "resolution", "hours": "1"}], "targets", "未知的严重程度"),
+    ([{"severity": "major", "customer_class": "E", "metric": "resolution", "hours": "1"}], "targets", "客户等级"),
+    ([{"severity": "major", "metric": "resolution", "hours": "1"}] * 2, "targets", "重复"),
+    ([], "targets", "至少"),
 ])
 def test_bad_targets_are_refused_naming_the_field_and_nothing_changes(world, rows, field, words):
     with pytest.raises(ValidationError) as caught:

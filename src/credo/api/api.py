@@ -99,6 +99,7 @@ from credo.receivables.api import router as receivables_router  # noqa: E402
 from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
 from credo.segments.api import router as segments_router  # noqa: E402
+from credo.sla.api import router as sla_router  # noqa: E402
 from credo.visits.api import router as visits_router  # noqa: E402
 from credo.worktime.api import router as calendar_router  # noqa: E402
 
@@ -115,5 +116,6 @@ api.add_router("/analysis", analysis_router, tags=["analysis"])
 api.add_router("/visits", visits_router, tags=["visits"])
 api.add_router("/segments", segments_router, tags=["value segments"])
 api.add_router("/calendar", calendar_router, tags=["business calendar"])
+api.add_router("/sla", sla_router, tags=["service levels"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

@@ -21,6 +21,15 @@ NAVIGATION = [
 ]
 
 
+def add_navigation(navigation: list, group_label, entries: list) -> None:
+    """Add entries to the menu group of that label, each once (another app may have created the group first)."""
+    for label, items in navigation:
+        if str(label) == str(group_label):
+            items.extend(e for e in entries if e[1] not in {i[1] for i in items})
+            return
+    navigation.append((group_label, list(entries)))
+
+
 # Groups that close the menu whatever the order in which the apps load (settings, administration).
 NAVIGATION_LAST: list = []
 

@@ -9,7 +9,7 @@ class CreditConfig(AppConfig):
 
     def ready(self):
         from credo.collection import dunning
-        from credo.core.context import NAVIGATION
+        from credo.core.context import NAVIGATION, add_navigation
         from credo.core.home import HOME_PANELS
         from credo.customers.card import register_tab
         from credo.customers.services import MERGE_HANDLERS
@@ -33,7 +33,7 @@ class CreditConfig(AppConfig):
         HOME_PANELS.append(held_orders_panel)
         register_tab("credit", _("Credit"), "credit/tabs/credit.html", credit_tab_context, permission="credit.view",
                      after="collection")
-        _add_navigation(NAVIGATION, _("Credit"), [
+        add_navigation(NAVIGATION, _("Credit"), [
             (_("Approvals"), "credit:approvals", "credit.view", "gavel"),
             (_("Orders on credit hold"), "credit:held_orders", "credit.view", "lock"),
             (_("Credit stops"), "credit:stops", "credit.view", "ban"),
@@ -44,12 +44,3 @@ class CreditConfig(AppConfig):
 def _add_once(hooks: list, function):
     if function not in hooks:
         hooks.append(function)
-
-
-def _add_navigation(navigation: list, title, items: list):
-    """Append to the "Credit" group if another credit app created it, else add the group."""
-    for group_title, group_items in navigation:
-        if str(group_title) == str(title):
-            group_items.extend(item for item in items if item[1] not in {i[1] for i in group_items})
-            return
-    navigation.append((title, items))

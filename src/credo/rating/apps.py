@@ -8,7 +8,7 @@ class RatingConfig(AppConfig):
     verbose_name = _("Credit file and rating")
 
     def ready(self):
-        from credo.core.context import NAVIGATION
+        from credo.core.context import NAVIGATION, add_navigation
         from credo.core.home import HOME_PANELS
         from credo.customers.card import register_tab
         from credo.customers.services import MERGE_HANDLERS
@@ -24,16 +24,7 @@ class RatingConfig(AppConfig):
             HOME_PANELS.append(ratings_due_panel)
         register_tab("credit_file", _("Credit file"), "rating/tabs/credit_file.html", credit_file_tab_context,
                      permission="credit.view", after="collection")
-        _add_navigation(NAVIGATION, _("Credit"), [
+        add_navigation(NAVIGATION, _("Credit"), [
             (_("Ratings due"), "rating:due", "credit.rate", "award"),
             (_("Rating policy"), "rating:policy", "credit.view", "adjustments"),
         ])
-
-
-def _add_navigation(navigation: list, title, items: list):
-    """Append to the "Credit" group if another credit app created it, else add the group."""
-    for group_title, group_items in navigation:
-        if str(group_title) == str(title):
-            group_items.extend(item for item in items if item[1] not in {i[1] for i in group_items})
-            return
-    navigation.append((title, items))

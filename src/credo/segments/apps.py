@@ -8,9 +8,8 @@ class SegmentsConfig(AppConfig):
     verbose_name = _("Customer value")
 
     def ready(self):
-        from credo.core.context import NAVIGATION
+        from credo.core.context import NAVIGATION, add_navigation
         from credo.customers.card import register_tab
-        from credo.limits.apps import add_navigation
 
         from .views import value_tab_context
 

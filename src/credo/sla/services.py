@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from credo.core import audit
 from credo.core.clock import business_now
@@ -45,10 +46,9 @@ REASON_LENGTH = 300
 
 
 def policy_in_force(kind: str, on: datetime.date) -> SlaPolicy | None:
-    """The version valid on a date; the earliest when the date precedes them all; None: the defaults apply."""
-    policies = SlaPolicy.objects.filter(kind=kind)
-    return (policies.filter(valid_from__lte=on).order_by("-valid_from").first()
-            or policies.order_by("valid_from").first())
+    """The version valid on a date; None before the first version: the built-in defaults apply (a version planned
+    for later does not change today's targets)."""
+    return SlaPolicy.objects.filter(kind=kind, valid_from__lte=on).order_by("-valid_from").first()
 
 
 def targets_in_force(kind: str, on: datetime.date) -> tuple[SlaPolicy | None, list[rules.Target], Decimal]:
@@ -180,11 +180,11 @@ def reschedule(kind: str, subject_id: int) -> None:
 # --- targets -------------------------------------------------------------------------------------
 
 _TARGET_MESSAGES = {
-    "unknown_severity": "%(row)s: unknown severity.",
-    "unknown_metric": "%(row)s: this measure does not apply to this kind of work.",
-    "unknown_class": "%(row)s: the customer class is A, B, C, D or empty (any class).",
-    "hours_not_positive": "%(row)s: the business hours must be more than 0.",
-    "duplicate": "%(row)s: this severity, class and measure appear twice.",
+    "unknown_severity": gettext_noop("%(row)s: unknown severity."),
+    "unknown_metric": gettext_noop("%(row)s: this measure does not apply to this kind of work."),
+    "unknown_class": gettext_noop("%(row)s: the customer class is A, B, C, D or empty (any class)."),
+    "hours_not_positive": gettext_noop("%(row)s: the business hours must be more than 0."),
+    "duplicate": gettext_noop("%(row)s: this severity, class and measure appear twice."),
 }
 
 

@@ -17,7 +17,7 @@ class WorktimeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from credo.core.context import NAVIGATION_LAST
+        from credo.core.context import NAVIGATION_LAST, add_navigation
 
         from .models import Holiday, MakeUpDay, WorkingInterval, WorkWeek
 
@@ -25,6 +25,6 @@ class WorktimeConfig(AppConfig):
         for model in (WorkWeek, WorkingInterval, Holiday, MakeUpDay):
             post_save.connect(_changed, sender=model, dispatch_uid=f"worktime.changed.save.{model.__name__}")
             post_delete.connect(_changed, sender=model, dispatch_uid=f"worktime.changed.delete.{model.__name__}")
-        NAVIGATION_LAST.append((_("Settings"), [
+        add_navigation(NAVIGATION_LAST, _("Settings"), [
             (_("Business calendar"), "worktime:calendar", "worktime.manage", "calendar-cog"),
-        ]))
+        ])

@@ -31,3 +31,21 @@ def query_with(context, **changes):
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.items()), doseq=False) if params else "?"
+
+
+@register.filter
+def hours_minutes(value):
+    """A duration as hours and minutes, "26:30" (business time); empty for None."""
+    if value is None:
+        return ""
+    from credo.worktime.rules import duration_text
+
+    return duration_text(value)
+
+
+@register.filter
+def hours(value):
+    """Decimal hours without trailing zeros: 1.50 -> "1.5", 24.00 -> "24"; "—" for None."""
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(str(value)).normalize():f}"
