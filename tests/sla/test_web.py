@@ -94,7 +94,7 @@ def test_the_administrator_saves_a_version_on_the_page(client, running):
         ("", "first_response", "0.50"), ("", "resolution", "20.00"), ("A", "resolution", "12.00")}
     assert policy.warn_percent == 80
     assert AuditEntry.objects.filter(action="sla.policy").count() == 1
-    page = client.get("/sla/?kind=complaint&version=%d" % policy.pk).content.decode()
+    page = client.get(f"/sla/?kind=complaint&version={policy.pk}").content.decode()
     assert "2026 下半年" in page and "2026-07-01" in page
 
 

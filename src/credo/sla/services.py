@@ -15,6 +15,8 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -271,11 +273,12 @@ class ScanResult:
     by_kind: dict = field(default_factory=dict)
 
 
-def _message(clock: SlaClock, level: str, subject: str, over: datetime.timedelta | None) -> tuple[str, str]:
+def _message(clock: SlaClock, level: str, subject: str, over: datetime.timedelta | None,
+             calendar) -> tuple[str, str]:
     measure = Metric(clock.metric).label
     if level == rules.WARNING:
         title = _("Due soon: %(subject)s, %(measure)s") % {"subject": subject, "measure": measure}
-        due = company_calendar().localise(clock.due_at) if clock.due_at else None
+        due = calendar.localise(clock.due_at) if clock.due_at else None
         body = _("%(percent)s%% of the %(hours)s business hours are used; due %(due)s.") % {
             "percent": clock.warn_percent.normalize(), "hours": clock.target_hours.normalize(),
             "due": f"{due:%Y-%m-%d %H:%M}" if due else "—"}
@@ -313,11 +316,16 @@ def _escalate(clocks: list[SlaClock], level: str, now: datetime.datetime, calend
             escalations.append(SlaEscalation(clock=clock, customer_id=clock.customer_id, level=level, at=now,
                                              over=over, notified=users))
             subject = names.get(clock.subject_id) or f"{Kind(kind).label} {clock.subject_id}"
-            title, body = _message(clock, level, subject, over)
+            title, body = _message(clock, level, subject, over, calendar)
             link = registry.url(kind, clock.subject_id)
             notes += [Notification(user_id=u, title=title[:200], body=body, url=link[:300],
                                    customer_id=clock.customer_id) for u in users]
-    SlaClock.objects.bulk_update(clocks, ["warned_at", "breached_at"])
+    # Every clock of the batch gets the same moment: one UPDATE, not bulk_update's CASE per row.
+    marked = SlaClock.objects.filter(pk__in=[c.pk for c in clocks])
+    if level == rules.BREACHED:
+        marked.update(breached_at=now, warned_at=Coalesce("warned_at", Value(now)))
+    else:
+        marked.update(warned_at=now)
     SlaEscalation.objects.bulk_create(escalations, ignore_conflicts=True)
     notify_many(notes)
     return len(clocks), len(notes)
