@@ -313,7 +313,7 @@ def _escalate(clocks: list[SlaClock], level: str, now: datetime.datetime, calend
             else:
                 clock.warned_at = now
             users = sorted(people.get(clock.pk, set()) | set(extra.get(clock.pk, ())))
-            escalations.append(SlaEscalation(clock=clock, customer_id=clock.customer_id, level=level, at=now,
+            escalations.append(SlaEscalation(clock_id=clock.pk, customer_id=clock.customer_id, level=level, at=now,
                                              over=over, notified=users))
             subject = names.get(clock.subject_id) or f"{Kind(kind).label} {clock.subject_id}"
             title, body = _message(clock, level, subject, over, calendar)
