@@ -123,9 +123,7 @@ def breaches(user, kind: str | None = None, *, since: datetime.datetime | None =
     if since:
         qs = qs.filter(at__gte=since)
     rows = list(qs.select_related("clock", "clock__owner", "customer").order_by("-at", "-pk")[:limit])
-    rows_by_clock = {r.clock_id: r for r in rows}
-    clock_info = {r.clock.pk: r for r in clock_rows([r.clock for r in rows])}
-    return [(r, clock_info[r.clock_id]) for r in rows if r.clock_id in rows_by_clock]
+    return list(zip(rows, clock_rows([r.clock for r in rows]), strict=True))
 
 
 @dataclass(frozen=True)
