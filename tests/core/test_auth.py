@@ -243,6 +243,7 @@ def test_forms_need_csrf(world):
     assert response.status_code == 403
 
 
+@pytest.mark.clock_independent("a child process reading its settings")
 @pytest.mark.parametrize("env, message", [
     ({"CREDO_ENV": "production", "DEBUG": "1", "SECRET_KEY": "x" * 40}, "DEBUG"),
     ({"CREDO_ENV": "production", "DEBUG": "0"}, "SECRET_KEY"),
@@ -254,6 +255,7 @@ def test_production_refuses_unsafe_settings(env, message):
     assert result.returncode != 0 and message in result.stderr
 
 
+@pytest.mark.clock_independent("a child process reading its settings")
 def test_production_starts_with_safe_settings():
     code = "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='credo.settings'; django.setup(); print('ok')"
     env = {"PATH": "/usr/bin:/bin", "CREDO_ENV": "production", "DEBUG": "0", "SECRET_KEY": "s" * 50}

@@ -14,6 +14,10 @@ import pytest
 
 from credo import cli
 
+# The commands run as child processes, which read the real time, never the suite clock; the in-process tests
+# here check wording only. So the clock runs of .ci/run leave this module out (tests/conftest.py).
+pytestmark = pytest.mark.clock_independent("child processes")
+
 DATES = ("--as-of", "2026-01-31")
 
 

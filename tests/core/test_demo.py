@@ -148,6 +148,7 @@ def test_negative_customers_is_refused_with_status_2():
     assert Customer.objects.count() == 0
 
 
+@pytest.mark.clock_independent("a child process refusing its arguments")
 def test_command_line_exit_status_for_bad_input():
     env = {**os.environ, "DATABASE_URL": "sqlite:////tmp/credo-never-created.sqlite3"}
     done = subprocess.run([sys.executable, "-m", "credo.cli", "demo", "--customers", "-3"], env=env,

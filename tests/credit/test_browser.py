@@ -9,10 +9,12 @@ import threading
 import pytest
 
 from credo.sales.models import SalesOrder
+from tests.e2e.helpers import JOURNEY_NOW
 
 from .conftest import approved_profile, days_ago, invoice
 
-pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
+# fixed_clock: see tests/e2e/helpers.py (credit holds by the business date are unit-tested under every clock).
+pytestmark = [pytest.mark.e2e, pytest.mark.fixed_clock(JOURNEY_NOW), pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                                   reason="needs Debian's chromium")]
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

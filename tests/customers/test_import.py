@@ -413,6 +413,7 @@ def test_cli_contacts(world, tmp_path):
     assert Contact.objects.get(name="周八").customer == world.east_customer and "1 imported" in out.getvalue()
 
 
+@pytest.mark.clock_independent("child processes refusing a missing file, printing help")
 def test_credo_entry_point_exit_status(tmp_path):
     credo = Path(sys.executable).with_name("credo")
     result = subprocess.run(

@@ -3,7 +3,8 @@
 - One headless chromium per test session (per xdist worker); a fresh browser context per test.
 - ``page`` is a desktop page (1440×900), ``phone_page`` a phone page (390×844); both have the
   live server as base URL, so ``page.goto("/customers/")`` works.
-- Every test here is marked ``e2e``. Without /usr/bin/chromium they are skipped, except under CI
+- Every test here is marked ``e2e`` and ``fixed_clock(JOURNEY_NOW)`` (see helpers.py). Without
+  /usr/bin/chromium they are skipped, except under CI
   (env var CI set), where a missing browser is an error.
 - Screenshots go to test-artifacts/screenshots/ (git-ignored); a failing test leaves one in
   test-artifacts/screenshots/failures/.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.helpers import SCREENSHOTS, safe_name
+from tests.e2e.helpers import JOURNEY_NOW, SCREENSHOTS, safe_name
 
 # Playwright's sync API runs an asyncio loop in the test thread; Django's ORM would otherwise refuse
 # to run there ("You cannot call this from an async context").
@@ -31,6 +32,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if E2E_DIR in Path(str(item.fspath)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.fixed_clock(JOURNEY_NOW))
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

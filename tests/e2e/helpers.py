@@ -10,6 +10,10 @@ from tests.factories import PASSWORD
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 SCREENSHOTS = PROJECT_DIR / "test-artifacts" / "screenshots"
+# The browser journeys start at this instant (a Monday, mid-morning in Shanghai) in every run: they are about
+# pages and the way through them, the dates they show are the business code's, which the unit tests check
+# under every clock (tests/conftest.py); so the clock runs of .ci/run leave them out.
+JOURNEY_NOW = "2026-06-15T10:00+08:00"
 
 
 def safe_name(name: str) -> str:

@@ -139,6 +139,7 @@ def test_cli_bad_input(ledger, args, option):
     assert info.value.returncode == 2 and option in str(info.value)
 
 
+@pytest.mark.clock_independent("a child process refusing its arguments")
 def test_cli_exit_status(ledger, tmp_path):
     import os
     import subprocess
