@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "credo.visits",
     "credo.segments",
     "credo.sla",
+    "credo.complaints",
+    "credo.servicedesk",
 ]
 
 MIDDLEWARE = [

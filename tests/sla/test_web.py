@@ -26,8 +26,9 @@ def api(user) -> Client:
 
 
 @pytest.fixture
-def running(world, clock):
+def running(world, clock, monkeypatch):
     clock.set(at("2026-06-15 10:30"), tick=False)
+    monkeypatch.setattr(registry, "_kinds", dict(registry._kinds))   # the real kinds come back after the test
     registry.register("complaint", describe=lambda ids: {i: f"TS-{i:06d}" for i in ids},
                       url=lambda i: f"/complaints/{i}/")
     east = services.start(Kind.COMPLAINT, 1, "step_4", customer_id=world.east_customer.pk, severity="critical",

@@ -91,6 +91,7 @@ def unknown_url(request):
 from credo.analysis.api import router as analysis_router  # noqa: E402
 from credo.classification.api import router as classification_router  # noqa: E402
 from credo.collection.api import router as collection_router  # noqa: E402
+from credo.complaints.api import router as complaints_router  # noqa: E402
 from credo.credit.api import router as credit_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
 from credo.limits.api import router as limits_router  # noqa: E402
@@ -99,6 +100,7 @@ from credo.receivables.api import router as receivables_router  # noqa: E402
 from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
 from credo.segments.api import router as segments_router  # noqa: E402
+from credo.servicedesk.api import router as servicedesk_router  # noqa: E402
 from credo.sla.api import router as sla_router  # noqa: E402
 from credo.visits.api import router as visits_router  # noqa: E402
 from credo.worktime.api import router as calendar_router  # noqa: E402
@@ -117,5 +119,7 @@ api.add_router("/visits", visits_router, tags=["visits"])
 api.add_router("/segments", segments_router, tags=["value segments"])
 api.add_router("/calendar", calendar_router, tags=["business calendar"])
 api.add_router("/sla", sla_router, tags=["service levels"])
+api.add_router("/complaints", complaints_router, tags=["complaints"])
+api.add_router("/servicedesk", servicedesk_router, tags=["service desk"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

@@ -71,6 +71,22 @@ PERMISSIONS: dict[str, set[str]] = {
     "worktime.manage": {Role.ADMINISTRATOR},
     "sla.view": set(Role.values),
     "sla.manage": {Role.ADMINISTRATOR},
+    # Complaints: everybody reads those of the customers in their scope; a step's owner closes their own step
+    # whatever their role; managing (owners, any step, pauses, reopens) is the service desk's and the managers'.
+    "complaints.view": set(Role.values),
+    "complaints.intake": {Role.SALESPERSON, Role.SALES_MANAGER, Role.SERVICE_AGENT, Role.ADMINISTRATOR},
+    "complaints.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "complaints.settings": {Role.ADMINISTRATOR},
+    # Service desk: everyone who looks after customers sees their tickets and contracts (in their scope); service
+    # agents work them (all customers: their scope is everybody); salespeople and managers may log a request
+    # they hear about; contracts are made by the service desk and sales managers; agents keep the knowledge base.
+    "servicedesk.view": {Role.SALESPERSON, Role.SALES_MANAGER, Role.SERVICE_AGENT, Role.EXECUTIVE,
+                         Role.ADMINISTRATOR},
+    "servicedesk.intake": {Role.SALESPERSON, Role.SALES_MANAGER, Role.SERVICE_AGENT, Role.ADMINISTRATOR},
+    "servicedesk.manage": {Role.SERVICE_AGENT, Role.ADMINISTRATOR},
+    "servicedesk.contract": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "kb.view": set(Role.values),
+    "kb.edit": {Role.SERVICE_AGENT, Role.ADMINISTRATOR},
 }
 
 

@@ -15,7 +15,7 @@ def cell_name(severity: str, customer_class: str, metric: str) -> str:
 
 
 class PolicyForm(StyledMixin, forms.Form):
-    warn_percent = DecimalInputField(label=_("warn at (% of the target)"), max_digits=4, decimal_places=1,
+    warn_percent = DecimalInputField(label=_("warn at (per cent of the target)"), max_digits=4, decimal_places=1,
                                      min_value=1, max_value=99)
     valid_from = forms.DateField(label=_("valid from"), widget=DateInput, required=False,
                                  help_text=_("Empty: today. Clocks already running keep the targets they started "

@@ -55,7 +55,7 @@ class SlaPolicy(models.Model):
     kind = models.CharField(_("kind of work"), max_length=20, choices=Kind.choices)
     valid_from = models.DateField(_("valid from"))
     warn_percent = models.DecimalField(
-        _("warn at (% of the target)"), max_digits=4, decimal_places=1, default=rules.DEFAULT_WARN_PERCENT,
+        _("warn at (per cent of the target)"), max_digits=4, decimal_places=1, default=rules.DEFAULT_WARN_PERCENT,
         help_text=_("When this share of a target's business time is used, the owner and their manager are told."))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('complaint', 'Complaint'), ('ticket', 'Service request')], max_length=20, verbose_name='kind of work')),
                 ('valid_from', models.DateField(verbose_name='valid from')),
-                ('warn_percent', models.DecimalField(decimal_places=1, default=Decimal('75'), help_text="When this share of a target's business time is used, the owner and their manager are told.", max_digits=4, verbose_name='warn at (% of the target)')),
+                ('warn_percent', models.DecimalField(decimal_places=1, default=Decimal('75'), help_text="When this share of a target's business time is used, the owner and their manager are told.", max_digits=4, verbose_name='warn at (per cent of the target)')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='note')),
                 ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
                 ('created_by', models.CharField(blank=True, max_length=150, verbose_name='created by')),

@@ -12,6 +12,7 @@ from rich.table import Table
 from credo.classification import queries as classification_queries
 from credo.classification import services as classification
 from credo.collection import demo as collection_demo
+from credo.complaints import demo as complaints_demo
 from credo.core import demo as org_demo
 from credo.core.clock import business_today
 from credo.core.roles import Role
@@ -23,6 +24,7 @@ from credo.risk.scan import run_scan
 from credo.sales import demo as ledger_demo
 from credo.segments import demo as segments_demo
 from credo.segments import services as segments
+from credo.servicedesk import demo as servicedesk_demo
 from credo.visits import demo as visits_demo
 from credo.visits.planning import generate_plan
 from credo.worktime import demo as calendar_demo
@@ -86,8 +88,10 @@ class Command(BaseCommand):
                     classification.compute_snapshot(None, "abc", *period)
                     plan = generate_plan(business_today().replace(day=1), actor="demo")
                     visit_history = visits_demo.generate()
+                    complaint_count = complaints_demo.generate()
                     potentials = segments_demo.generate(*period)
                     value = segments.compute_segments(None, *period)
+                    service_desk = servicedesk_demo.generate()
                 ledger_seconds = time.perf_counter() - ledger_started
         risk = run_scan(notify=False) if invoices_per_customer and result.customers else None
         if result.customers:
@@ -126,8 +130,13 @@ class Command(BaseCommand):
                               f"({pyramid.totals}); visit plan for this month: {plan.visits} visits and "
                               f"{plan.calls} calls for {plan.persons} people; {visit_history} visits and calls "
                               f"done in the last 12 months.")
+            self.stdout.write(f"Complaints: {complaint_count} taken in over the last year, at every step, some "
+                              "late, some repeats.")
             self.stdout.write(f"Value segments: {value.totals} (MV most valuable, MG most growable, M maintain, "
                               f"BZ below zero), {potentials} customers with an estimated potential.")
+            self.stdout.write(f"Service desk: {service_desk.tickets} service requests in the last year "
+                              f"({service_desk.open_tickets} open), {service_desk.contracts} service contracts, "
+                              f"{service_desk.articles} knowledge articles.")
         if risk is not None:
             self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
         if calendar.holidays or calendar.make_up_days:
