@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from credo.core.forms import StyledMixin
@@ -39,6 +40,10 @@ class IntakeForm(_Styled):
 
         super().__init__(*args, **kwargs)
         self.fields["product"].queryset = Product.objects.filter(is_active=True).order_by("code")
+        # the knowledge base answers while the agent types (the service desk's suggestions fragment)
+        self.fields["description"].widget.attrs.update({
+            "hx-get": reverse("servicedesk:suggestions"), "hx-trigger": "keyup changed delay:400ms, change",
+            "hx-target": "#kb-suggestions", "hx-swap": "outerHTML"})
 
 
 class PublicForm(_Styled):

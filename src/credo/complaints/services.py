@@ -375,6 +375,25 @@ def source_ticket(complaint):
     return Ticket.objects.filter(complaint_id=complaint.pk).only("pk", "number", "subject").first()
 
 
+ARTICLE_CATEGORY = {"quality": "maintenance", "delivery": "delivery", "service": "usage", "price": "billing",
+                    "billing": "billing", "other": "other"}
+ARTICLE_SECTIONS = {2: gettext_noop("Cause"), 3: gettext_noop("Solution"), 5: gettext_noop("What was done"),
+                    6: gettext_noop("Result")}
+
+
+def article_draft(complaint) -> dict:
+    """A knowledge article drafted from a closed complaint: the problem as the customer told it, then the records
+    of the last round's cause, solution, action and review, so the next agent finds the answer."""
+    records = {s.number: s.record for s in complaint.steps.filter(round=complaint.round, closed_at__isnull=False)}
+    parts = [f"{_('Problem')}:\n{complaint.description}"]
+    parts += [f"{_(title)}:\n{records[number]}" for number, title in ARTICLE_SECTIONS.items() if records.get(number)]
+    product = complaint.product.name if complaint.product_id else complaint.product_text
+    title = f"{complaint.get_category_display()}: {product}" if product else complaint.get_category_display()
+    return {"title": f"{title} — {complaint.description[:60]}", "category": ARTICLE_CATEGORY[complaint.category],
+            "tags": ", ".join(t for t in (product, complaint.get_category_display()) if t),
+            "body": "\n\n".join(parts)}
+
+
 def _tell_service_desk(complaint):
     agents = get_user_model().objects.filter(is_active=True, profile__role=Role.SERVICE_AGENT)
     notify(list(agents), _("New complaint from the web form: %(number)s") % {"number": complaint.number},

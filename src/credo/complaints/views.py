@@ -142,7 +142,11 @@ def intake(request):
                                                 "closed as converted.") % {"number": complaint.number,
                                                                            "ticket": ticket.number})
                 return redirect("complaints:detail", complaint.pk)
-    return render(request, "complaints/intake.html", {"form": form, "ticket": ticket})
+    from credo.servicedesk.queries import suggest
+
+    text = form["description"].value() or ""
+    return render(request, "complaints/intake.html", {"form": form, "ticket": ticket,
+                                                      "suggestions": suggest(text, user=request.user)})
 
 
 ACTIONS = {
@@ -225,10 +229,22 @@ def detail(request, pk):
         "attachments": complaint.attachments.all(), "clocks": clocks,
         "pauses": SlaPause.objects.filter(kind=Kind.COMPLAINT, subject_id=complaint.pk),
         "repeats": complaint.repeats.all(), "source_ticket": services.source_ticket(complaint),
+        "suggestions": _suggestions(request.user, complaint),
+        "can_write_article": not complaint.is_open and has_perm(request.user, "kb.edit"),
         "can_manage": services.can_manage(request.user, complaint),
         "can_work": complaint.is_open and services.can_work(request.user, complaint, step),
         "steps": rules.STEPS, "step_names": STEP_NAMES,
     })
+
+
+def _suggestions(user, complaint):
+    """Knowledge articles for an open complaint's description (none once it is closed, nor for a role without the
+    knowledge base)."""
+    if not complaint.is_open or not has_perm(user, "kb.view"):
+        return []
+    from credo.servicedesk.queries import suggest
+
+    return suggest(complaint.description, user=user)
 
 
 @login_required

@@ -306,7 +306,12 @@ def articles(request):
 def article_detail(request, pk):
     _require(request.user, "kb.view")
     article = queries.get_article_for_user(request.user, pk)
-    return render(request, "servicedesk/article.html", {"article": article,
+    number = None
+    if article.source_complaint_id:
+        from credo.complaints.models import Complaint
+
+        number = Complaint.objects.filter(pk=article.source_complaint_id).values_list("number", flat=True).first()
+    return render(request, "servicedesk/article.html", {"article": article, "source_complaint_number": number,
                                                         "can_edit": has_perm(request.user, "kb.edit")})
 
 
@@ -314,10 +319,13 @@ def article_detail(request, pk):
 def article_form(request, pk=None):
     _require(request.user, "kb.edit")
     article = queries.get_article_for_user(request.user, pk) if pk else None
-    source = None
+    source = complaint = None
     raw = request.POST.get("from_ticket") or request.GET.get("from_ticket", "")
     if article is None and str(raw).isdigit():
         source = queries.get_ticket_for_user(request.user, raw)
+    if article is None and source is None:
+        complaint = _closed_complaint(request.user, request.POST.get("from_complaint")
+                                      or request.GET.get("from_complaint", ""))
     if article is not None:
         initial = {"title": article.title, "category": article.category, "tags": article.tags, "body": article.body,
                    "published": article.published}
@@ -326,6 +334,10 @@ def article_form(request, pk=None):
         initial = {"title": source.subject, "category": category,
                    "body": _("Problem:\n%(problem)s\n\nSolution:\n%(solution)s") % {
                        "problem": source.description, "solution": source.resolution}}
+    elif complaint is not None:
+        from credo.complaints.services import article_draft
+
+        initial = article_draft(complaint)
     else:
         initial = {"category": ArticleCategory.OTHER}
     form = ArticleForm(request.POST or None, initial=initial)
@@ -334,13 +346,28 @@ def article_form(request, pk=None):
         try:
             saved = services.save_article(request.user, title=d["title"], body=d["body"], category=d["category"],
                                           tags=d["tags"], published=d["published"], source_ticket=source,
+                                          source_complaint_id=complaint.pk if complaint else None,
                                           article=article)
         except ValidationError as exc:
             add_form_errors(form, exc)
         else:
             messages.success(request, _("Article saved."))
             return redirect("servicedesk:article", saved.pk)
-    return render(request, "servicedesk/article_form.html", {"form": form, "article": article, "source": source})
+    return render(request, "servicedesk/article_form.html", {"form": form, "article": article, "source": source,
+                                                              "complaint": complaint})
+
+
+def _closed_complaint(user, raw):
+    """The closed complaint named by ?from_complaint= that the article is written from (404 when the user
+    may not see it or it is still open: its cause and solution are not settled yet)."""
+    if not raw:
+        return None
+    from credo.complaints.queries import detail
+
+    complaint = detail(user, raw) if str(raw).isdigit() else None
+    if complaint is None or complaint.is_open:
+        raise Http404
+    return complaint
 
 
 # --- the customer card's tab -------------------------------------------------------------------------------
