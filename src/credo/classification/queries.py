@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 
-from credo.core.clock import business_today
+from credo.core.clock import business_today, day_bounds
 from credo.core.scopes import customer_q
 from credo.customers.models import Customer
 from credo.sales.models import Invoice
@@ -164,11 +164,10 @@ def grid(user, run: ClassificationRun, today: datetime.date | None = None) -> li
 def behaviour(user, period_from: datetime.date, period_to: datetime.date) -> list[rules.Behaviour]:
     """The inputs of the behavioural D flag for the user's active customers who bought in the period: sales and
     cost (goods invoice lines, or the invoice amount at zero cost when an invoice has no lines), overdue open
-    goods invoices at the end of the period, invoice count, collection cases opened in the period. Grouped
-    queries, one per source."""
+    goods invoices at the end of the period, invoice count, complaints and service requests received in the
+    period. Grouped queries, one per source."""
     from django.db.models import Count
 
-    from credo.collection.models import CollectionCase
     from credo.sales.models import InvoiceLine
 
     scope = customer_q(user, "customer__")
@@ -182,10 +181,27 @@ def behaviour(user, period_from: datetime.date, period_to: datetime.date) -> lis
                                           due_date__lt=period_to)
                    .values("customer_id").annotate(o=Sum("open_amount")).order_by()
                    .values_list("customer_id", "o"))
-    load = dict(CollectionCase.objects.filter(scope, opened_on__range=(period_from, period_to))
-                .values("customer_id").annotate(n=Count("id")).order_by().values_list("customer_id", "n"))
+    load = service_load(scope, period_from, period_to)
     return [rules.Behaviour(cid, total, cost.get(cid) or Decimal(0), overdue.get(cid) or Decimal(0), n,
                             load.get(cid, 0)) for cid, (total, n) in sales.items()]
+
+
+def service_load(scope, period_from: datetime.date, period_to: datetime.date) -> dict[int, int]:
+    """{customer id: complaints + service requests received in the period} (SPEC §2.2 "complaint or service load"),
+    counted by the company's calendar day of receipt."""
+    from django.db.models import Count
+
+    from credo.complaints.models import Complaint
+    from credo.servicedesk.models import Ticket
+
+    start, end = day_bounds(period_from, period_to)
+    load: dict[int, int] = {}
+    for model, field in ((Complaint, "received_at"), (Ticket, "created_at")):
+        rows = (model.objects.filter(scope, customer__isnull=False, **{f"{field}__gte": start, f"{field}__lt": end})
+                .values("customer_id").annotate(n=Count("id")).order_by().values_list("customer_id", "n"))
+        for cid, n in rows:
+            load[cid] = load.get(cid, 0) + n
+    return load
 
 
 # The name the visits and analysis apps ask for: the class each customer is served by (the latest pyramid).

@@ -235,7 +235,8 @@ def grid(rows: Iterable[tuple[str, str, int, Decimal]]) -> list[list[dict]]:
 #   low margin   the customer's gross margin in the period is below the median margin of the customers who bought
 #   pays late    overdue open goods invoices (due before the end of the period) are at least `late_share` of
 #                the customer's sales in the period
-#   demanding    service load (collection cases opened in the period) per invoice above `load_per_order`
+#   demanding    service load (complaints and service requests received in the period) per invoice above
+#                `load_per_order`
 # A customer is flagged when at least `min_signals` (default 2) hold. Customers without sales are not flagged
 # (nothing to judge). The flag is a review aid, never an automatic change of class.
 DEFAULT_D_FLAG = {"late_share": Decimal("0.10"), "load_per_order": Decimal("0.20"), "min_signals": 2}

@@ -20,3 +20,12 @@ def business_now() -> datetime.datetime:
 def business_today() -> datetime.date:
     """Today's business date in the company's time zone."""
     return timezone.localdate()
+
+
+def day_bounds(first: datetime.date, last: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
+    """The instants that bound business days `first` … `last`: the first's midnight and the midnight after the
+    last (exclusive), in the company's time zone, for filtering timestamps by business date."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+    return start, end
