@@ -209,3 +209,18 @@ def test_median_and_split_codes():
     assert rules.median([]) is None
     assert rules.median([D(3), D(1), D(2)]) == 2 and rules.median([D(1), D(2), D(3), D(10)]) == D("2.5")
     assert rules.split_codes(" aa, b，nr ") == ["AA", "B", "NR"] and rules.split_codes("") == []
+
+
+@pytest.mark.parametrize("complaints, orders, fires, per_order", [
+    (2, 0, False, None),                      # fewer than 3
+    (3, 0, True, None),                       # complaining without ordering
+    (3, 6, False, None),                      # 0.5 per order is not more than 0.5
+    (4, 6, True, "0.67"),
+    (10, 3, True, "3.33"),
+])
+def test_complaint_load(complaints, orders, fires, per_order):
+    found = rules.complaint_load(complaints, orders, rules.Thresholds())
+    assert (found is not None) == fires
+    if fires:
+        assert found["complaints"] == complaints and found["orders"] == orders
+        assert found["per_order"] == (D(per_order) if per_order else None)

@@ -245,3 +245,34 @@ def test_scan_queries_do_not_grow_with_customers(world, django_assert_max_num_qu
     scan.run_scan()  # the first run writes the classes
     with django_assert_max_num_queries(40):
         scan.run_scan()
+
+
+def test_many_complaints_per_order(world, order):
+    import datetime as dt
+
+    from credo.complaints import services as complaints
+    from credo.core.clock import business_now
+
+    def complain(customer, days):
+        complaints.intake(world.service, customer=customer, channel="phone", category="service",
+                          contact_name="王经理", description="又来投诉", at=business_now() - dt.timedelta(days=days))
+
+    c, calm = world.east_customer, world.north_customer
+    for days in (150, 90, 40, 10):
+        complain(c, days)
+    complain(c, 250)                       # before the 6 months
+    for days in (60, 20):
+        order(c, on=days, amount=1000)
+    for days in (100, 50, 5):
+        complain(calm, days)
+    for days in range(10, 110, 10):        # 3 complaints on 10 orders: 0.3 per order, under the 0.5
+        order(calm, on=days, amount=1000)
+    scan.run_scan()
+    signal = RiskSignal.objects.get(customer=c, kind="complaint_load")
+    assert signal.figures == {"complaints": 4, "orders": 2, "per_order": "2.00", "months": 6}
+    assert "4" in signal.evidence and "complaint_load" not in kinds(calm)
+    settings = RiskSettings.current()
+    settings.complaint_min_count = 5
+    settings.save()
+    scan.run_scan()
+    assert "complaint_load" not in kinds(c)

@@ -67,6 +67,12 @@ def describe(kind: str, f: dict) -> str:
     if kind == SignalKind.WEAK_CUSTOMER_LARGE_ORDER:
         return _("Order of %(amount)s from a customer rated %(level)s (alert from %(minimum)s).") % {
             "amount": _money(g("order_amount")), "level": g("risk_level"), "minimum": _money(g("minimum"))}
+    if kind == SignalKind.COMPLAINT_LOAD:
+        if g("orders"):
+            return _("%(n)s complaints in the last %(months)s months on %(orders)s orders (%(per)s per order).") % {
+                "n": g("complaints"), "months": g("months"), "orders": g("orders"), "per": g("per_order")}
+        return _("%(n)s complaints in the last %(months)s months and no order.") % {
+            "n": g("complaints"), "months": g("months")}
     return ""
 
 

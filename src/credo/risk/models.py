@@ -174,6 +174,12 @@ class RiskSettings(models.Model):
     weak_customer_order_amount = models.DecimalField(_("weak customer: order from (¥)"), **MONEY,
                                                      default=Decimal("50000"))
     weak_risk_levels = models.CharField(_("weak customer: risk levels"), max_length=40, default="B,C,D")
+    complaint_months = models.PositiveSmallIntegerField(_("complaints: within months"), default=6)
+    complaint_min_count = models.PositiveSmallIntegerField(_("complaints: at least"), default=3)
+    complaint_per_order = models.DecimalField(
+        _("complaints: more than per order"), max_digits=5, decimal_places=2, default=Decimal("0.50"),
+        help_text=_("Complaints received per order placed in the same months (a customer complaining without "
+                    "ordering counts too)."))
     high_exposure_amount = models.DecimalField(
         _("alert: receivable above (¥)"), **MONEY, default=Decimal("500000"),
         help_text=_("A new signal on a customer owing more than this, or on a key customer, notifies its account "
@@ -205,6 +211,7 @@ class SignalKind(models.TextChoices):
     SALES_DOWN_OVERDUE_UP = "sales_down_overdue_up", _("Falling sales, rising overdue")
     NEW_CUSTOMER_LARGE_ORDER = "new_large_order", _("New or one-time customer with a large order")
     WEAK_CUSTOMER_LARGE_ORDER = "weak_large_order", _("Large order from a weak customer")
+    COMPLAINT_LOAD = "complaint_load", _("Many complaints per order (投诉多、订单少)")
     # Recorded by staff (SPEC §5.10).
     OFFICE_MOVED = "office_moved", _("Office moved to a cheaper place (办公地点向低档搬迁)")
     STAFF_TURNOVER = "staff_turnover", _("Management or staff turnover (频繁转换管理层、业务人员)")
@@ -225,6 +232,7 @@ COMPUTED_KINDS = [
     SignalKind.PAYING_LATER, SignalKind.LATE_MORE_OFTEN, SignalKind.BROKEN_PROMISES, SignalKind.BOUNCED_CHEQUES,
     SignalKind.BANK_CHANGES, SignalKind.ORDER_ABOVE_USUAL, SignalKind.ORDER_ABOVE_REGION, SignalKind.MANY_NOTES,
     SignalKind.SALES_DOWN_OVERDUE_UP, SignalKind.NEW_CUSTOMER_LARGE_ORDER, SignalKind.WEAK_CUSTOMER_LARGE_ORDER,
+    SignalKind.COMPLAINT_LOAD,
 ]
 RECORDED_KINDS = [k for k in SignalKind if k not in COMPUTED_KINDS]
 

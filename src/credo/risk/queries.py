@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import Avg, Count, Max, Q, Sum
 
 from credo.collection.models import PromiseToPay
+from credo.core.clock import day_bounds
 from credo.customers.models import BankAccount, Contact, Customer, DecisionRole
 from credo.rating.models import FinancialStatement
 from credo.sales.models import Allocation, CustomerBalance, Invoice, Receipt, ReceiptReversal, SalesOrder
@@ -110,6 +111,19 @@ def bounced_cheque_counts(span: Span, since: datetime.date, as_of: datetime.date
 def bank_change_counts(span: Span, since: datetime.date, as_of: datetime.date) -> dict[int, int]:
     """Bank-account changes: an account is closed (valid_to set) when the customer moves to a new one."""
     return _counts(BankAccount.objects.filter(span.q(), valid_to__gt=since, valid_to__lte=as_of))
+
+
+def complaint_counts(span: Span, since: datetime.date, as_of: datetime.date) -> dict[int, int]:
+    """Complaints received on business days in (since, as_of]."""
+    from credo.complaints.models import Complaint
+
+    start, end = day_bounds(since + datetime.timedelta(days=1), as_of)
+    return _counts(Complaint.objects.filter(span.q(), received_at__gte=start, received_at__lt=end).order_by())
+
+
+def order_counts(span: Span, since: datetime.date, as_of: datetime.date) -> dict[int, int]:
+    """Orders (not cancelled) dated in (since, as_of]."""
+    return _counts(_orders(span).filter(order_date__gt=since, order_date__lte=as_of).order_by())
 
 
 def _orders(span: Span):

@@ -146,6 +146,8 @@ class Thresholds:
     new_customer_order_amount: Decimal = Decimal("100000")
     weak_customer_order_amount: Decimal = Decimal("50000")
     weak_risk_levels: frozenset = field(default_factory=lambda: frozenset({"B", "C", "D"}))
+    complaint_min_count: int = 3
+    complaint_per_order: Decimal = Decimal("0.50")
 
 
 @dataclass(frozen=True)
@@ -227,6 +229,17 @@ def many_notes(note_count: int, note_amount: Decimal, total_amount: Decimal, t: 
     if share < t.notes_share_percent:
         return None
     return {"notes": note_count, "notes_amount": note_amount, "received": total_amount, "share": share}
+
+
+def complaint_load(complaints: int, orders: int, t: Thresholds) -> dict | None:
+    """At least complaint_min_count complaints, and more than complaint_per_order of them per order placed in the
+    same months (SPEC §2.2: orders little but demands a lot); complaints without any order always count."""
+    if complaints < max(t.complaint_min_count, 1):
+        return None
+    if orders and Decimal(complaints) / orders <= t.complaint_per_order:
+        return None
+    per_order = (Decimal(complaints) / orders).quantize(Decimal("0.01")) if orders else None
+    return {"complaints": complaints, "orders": orders, "per_order": per_order}
 
 
 def sales_drop(sales_now: Decimal, sales_before: Decimal, t: Thresholds) -> Decimal | None:

@@ -44,7 +44,8 @@ def thresholds(s: RiskSettings) -> rules.Thresholds:
         notes_min_count=s.notes_min_count, sales_drop_percent=s.sales_drop_percent,
         overdue_rise_percent=s.overdue_rise_percent, new_customer_order_amount=s.new_customer_order_amount,
         weak_customer_order_amount=s.weak_customer_order_amount,
-        weak_risk_levels=frozenset(rules.split_codes(s.weak_risk_levels)))
+        weak_risk_levels=frozenset(rules.split_codes(s.weak_risk_levels)),
+        complaint_min_count=s.complaint_min_count, complaint_per_order=s.complaint_per_order)
 
 
 @dataclass
@@ -119,6 +120,8 @@ class Figures:
     sales: dict
     overdue_now: dict
     overdue_then: dict
+    complaints: dict
+    complaint_orders: dict
 
 
 def load_figures(span: queries.Span, customers: dict, ctx: Context) -> Figures:
@@ -128,6 +131,9 @@ def load_figures(span: queries.Span, customers: dict, ctx: Context) -> Figures:
     sales = queries.sales_figures(span, as_of)
     # Only customers whose sales fell need the (costlier) overdue-then-and-now figures.
     falling = [cid for cid, f in sales.items() if cid in customers and rules.sales_drop(f["quarter"], f["previous"], t)]
+    complaints_since = add_months(as_of, -s.complaint_months)
+    complaints = {cid: n for cid, n in queries.complaint_counts(span, complaints_since, as_of).items()
+                  if n >= max(t.complaint_min_count, 1)}
     return Figures(
         levels=sources.risk_levels(list(customers)),
         pay=queries.payment_stats(span, as_of, s.late_recent_days, s.late_baseline_days),
@@ -141,6 +147,8 @@ def load_figures(span: queries.Span, customers: dict, ctx: Context) -> Figures:
         sales=sales,
         overdue_now=queries.overdue_on(falling, as_of),
         overdue_then=queries.overdue_on(falling, as_of - datetime.timedelta(days=90)),
+        complaints=complaints,
+        complaint_orders=queries.order_counts(span, complaints_since, as_of) if complaints else {},
     )
 
 
@@ -180,6 +188,9 @@ def findings_for(cid: int, customer: dict, f: Figures, ctx: Context) -> dict:
     if sale and cid in f.overdue_now:
         add(SignalKind.SALES_DOWN_OVERDUE_UP, rules.sales_down_overdue_up(
             sale["quarter"], sale["previous"], f.overdue_now[cid], f.overdue_then.get(cid, ZERO), t))
+    if cid in f.complaints:
+        add(SignalKind.COMPLAINT_LOAD, rules.complaint_load(f.complaints[cid], f.complaint_orders.get(cid, 0), t),
+            months=s.complaint_months)
     return found
 
 
