@@ -107,6 +107,23 @@ def test_the_scan_warns_then_breaches_each_clock_once_and_tells_the_chain(world,
     assert note.url == "/complaints/1/" and note.customer_id == world.east_customer.pk
 
 
+def test_many_clocks_for_one_person_in_a_scan_make_one_digest(world, described):
+    for subject in range(1, 13):                        # twelve complaints of the agent, due 11:00
+        start(world, subject=subject, metric="step_4", severity="critical")
+    start(world, subject=20, metric="step_4", severity="critical", owner=world.sales_east)
+    result = services.scan(at("2026-06-15 14:30"))
+    assert result.breached == 13
+    digest = Notification.objects.get(user=world.service)            # the owner of twelve
+    assert digest.title.startswith("12 ") and digest.url == "/sla/?kind=complaint"
+    assert digest.body.count("·") == 10 and "CP000001" in digest.body and digest.body.splitlines()[-1].count("2")
+    everything = Notification.objects.get(user=world.admin)          # no service team: the administrators
+    assert everything.title.startswith("13 ") and everything.body.splitlines()[-1].count("3")
+    single = Notification.objects.get(user=world.sales_east)   # few of their own: one notification each
+    assert "CP000020" in single.title and single.url == "/complaints/20/"
+    assert SlaEscalation.objects.filter(level="breached").count() == 13
+    assert all(world.admin.pk in e.notified for e in SlaEscalation.objects.all())   # who was told, each clock
+
+
 def test_a_clock_first_seen_past_due_breaches_without_a_separate_warning(world):
     start(world, metric="step_4", severity="critical")
     result = services.scan(at("2026-06-16 09:00"))

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -299,7 +300,7 @@ def _escalate(clocks: list[SlaClock], level: str, now: datetime.datetime, calend
         for row in SlaPause.objects.filter(kind__in=list(by_kind), subject_id__in={c.subject_id for c in clocks}):
             pause_rows.setdefault((row.kind, row.subject_id), []).append(row.as_rule())
     people = recipients.for_clocks(clocks, level)
-    escalations, notes = [], []
+    escalations, told = [], {}
     for kind, group in by_kind.items():
         entry = registry.get(kind)
         extra = entry.recipients(group, level) if entry and entry.recipients else {}
@@ -316,10 +317,8 @@ def _escalate(clocks: list[SlaClock], level: str, now: datetime.datetime, calend
             escalations.append(SlaEscalation(clock_id=clock.pk, customer_id=clock.customer_id, level=level, at=now,
                                              over=over, notified=users))
             subject = names.get(clock.subject_id) or f"{Kind(kind).label} {clock.subject_id}"
-            title, body = _message(clock, level, subject, over, calendar)
-            link = registry.url(kind, clock.subject_id)
-            notes += [Notification(user_id=u, title=title[:200], body=body, url=link[:300],
-                                   customer_id=clock.customer_id) for u in users]
+            for user in users:
+                told.setdefault(user, []).append((clock, subject, over))
     # Every clock of the batch gets the same moment: one UPDATE, not bulk_update's CASE per row.
     marked = SlaClock.objects.filter(pk__in=[c.pk for c in clocks])
     if level == rules.BREACHED:
@@ -327,8 +326,36 @@ def _escalate(clocks: list[SlaClock], level: str, now: datetime.datetime, calend
     else:
         marked.update(warned_at=now)
     SlaEscalation.objects.bulk_create(escalations, ignore_conflicts=True)
+    notes = [note for user, items in told.items() for note in _notes_for(user, items, level, calendar)]
     notify_many(notes)
     return len(clocks), len(notes)
+
+
+DIGEST_FROM = 4        # a person told of this many clocks or more in one batch gets one digest instead
+DIGEST_LINES = 10
+
+
+def _notes_for(user: int, items: list[tuple], level: str, calendar) -> list[Notification]:
+    """One notification per clock, or for a long list one digest that names the first DIGEST_LINES: after a
+    weekend a service manager would otherwise find hundreds of bells from one scan. The texts are made only
+    for what is sent (a digest's first lines)."""
+    if len(items) < DIGEST_FROM:
+        notes = []
+        for clock, subject, over in items:
+            title, body = _message(clock, level, subject, over, calendar)
+            notes.append(Notification(user_id=user, title=title[:200], body=body, customer_id=clock.customer_id,
+                                      url=registry.url(clock.kind, clock.subject_id)[:300]))
+        return notes
+    if level == rules.WARNING:
+        title = _("%(n)s service-level clocks are due soon") % {"n": len(items)}
+    else:
+        title = _("%(n)s service-level targets are passed") % {"n": len(items)}
+    lines = [f"· {_message(clock, level, subject, over, calendar)[0]}" for clock, subject, over in items[:DIGEST_LINES]]
+    if len(items) > DIGEST_LINES:
+        lines.append(_("… and %(n)s more.") % {"n": len(items) - DIGEST_LINES})
+    kinds = {clock.kind for clock, _subject, _over in items}
+    link = reverse("sla:levels") + (f"?kind={kinds.pop()}" if len(kinds) == 1 else "")
+    return [Notification(user_id=user, title=title, body="\n".join(lines), url=link)]
 
 
 def scan(as_of: datetime.datetime | None = None, *, batch: int = 2000,
