@@ -67,6 +67,9 @@ def _close(page, number, name):
     form = page.locator("#close-step-form")
     expect(form.locator("input[name=step]")).to_have_value(str(number))
     form.locator("#id_record").fill(RECORDS[number])
+    if number == 2:                                  # step 2 names where the cause lies
+        form.locator("#id_cause").select_option("production")
+        form.locator("#id_department").fill("生产部")
     with page.expect_navigation():
         form.get_by_test_id("close-step").click()
     expect(page.locator(f"#step-1-{number} [data-testid=record]")).to_have_text(RECORDS[number])

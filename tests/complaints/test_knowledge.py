@@ -23,7 +23,7 @@ def closed(world, monday):
     complaint = take(world)
     for number, record in RECORDS.items():
         monday.advance(hours=1)
-        services.close_step(world.service, complaint, number, record)
+        services.close_step(world.service, complaint, number, record, cause="material")
     complaint.refresh_from_db()
     return complaint
 

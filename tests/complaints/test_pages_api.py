@@ -61,7 +61,11 @@ def test_detail_actions_through_the_page(client, world, monday):
     assert complaint.current_step == 2 and complaint.measures.count() == 1
     client.force_login(world.sales_east)          # the owner on a phone: the same page with the close form
     assert 'id="close-step-form"' in client.get(url).content.decode()
-    assert client.post(url, {"action": "close", "step": "2", "record": "密封圈老化"}).status_code == 302
+    no_cause = client.post(url, {"action": "close", "step": "2", "record": "密封圈老化"})
+    assert no_cause.status_code == 200 and 'data-field="cause"' in no_cause.content.decode()
+    assert client.post(url, {"action": "close", "step": "2", "record": "密封圈老化", "cause": "material",
+                             "department": "质量部"}).status_code == 302
+    assert "质量部" in client.get(url).content.decode()
 
 
 def test_out_of_scope_is_404(client, world, monday):
@@ -113,7 +117,7 @@ def test_api_end_to_end(client, world, monday):
     assert _api(client, "post", f"/api/complaints/{cid}/pause", {"reason": "等客户盖章"}).json()["waiting"]
     assert not _api(client, "post", f"/api/complaints/{cid}/resume").json()["waiting"]
     for n in range(1, 7):
-        out = _api(client, "post", f"/api/complaints/{cid}/steps/{n}/close", {"record": f"r{n}"})
+        out = _api(client, "post", f"/api/complaints/{cid}/steps/{n}/close", {"record": f"r{n}", "cause": "transport"})
         assert out.status_code == 200, out.content
     assert out.json()["status"] == "closed"
     reopened = _api(client, "post", f"/api/complaints/{cid}/reopen", {"to_step": 5, "reason": "又错了"})

@@ -48,7 +48,7 @@ def test_the_six_steps_in_order_then_the_complaint_closes(world, monday):
     assert "record" in exc.value.error_dict
     for number in range(1, 7):
         monday.advance(hours=1)
-        services.close_step(world.service, c, number, f"record {number}")
+        services.close_step(world.service, c, number, f"record {number}", cause="production")
         c.refresh_from_db()
         if number == 1:
             assert "first_response" not in running(c)
@@ -70,7 +70,12 @@ def test_the_step_owner_closes_their_own_step_and_nobody_else_may(world, monday)
         services.close_step(world.sales_east2, c, 2, "not mine")     # same team, not the owner
     with pytest.raises(PermissionDenied):
         services.close_step(world.finance, c, 2, "not mine")
-    services.close_step(world.sales_east, c, 2, "cause: seal worn")
+    with pytest.raises(ValidationError) as exc:
+        services.close_step(world.sales_east, c, 2, "cause: seal worn")            # where does it lie?
+    assert list(exc.value.error_dict) == ["cause"] and c.steps.filter(number=2, closed_at=None).exists()
+    services.close_step(world.sales_east, c, 2, "cause: seal worn", cause="supplier", department="采购部")
+    c.refresh_from_db()
+    assert (c.cause, c.department) == ("supplier", "采购部")
     c.refresh_from_db()
     assert c.current_step == 3
     assert ComplaintStep.objects.get(complaint=c, number=3).owner == world.sales_east   # carried over
@@ -158,7 +163,7 @@ def test_closing_a_step_while_waiting_resumes_the_clock(world, monday):
 def test_reopen_needs_a_reason_and_starts_again_at_the_named_step(world, monday):
     c = take(world)
     for n in range(1, 7):
-        services.close_step(world.service, c, n, f"r{n}")
+        services.close_step(world.service, c, n, f"r{n}", cause="design")
     with pytest.raises(ValidationError) as exc:
         services.reopen(world.service, c, 3, " ")
     assert "reason" in exc.value.error_dict

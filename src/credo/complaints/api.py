@@ -66,6 +66,8 @@ class ComplaintOut(Schema):
     is_repeat: bool
     repeat_of: str | None
     repeat_reason: str
+    cause: str
+    department: str
     received_at: datetime.datetime
     closed_at: datetime.datetime | None
 
@@ -104,6 +106,8 @@ class ComplaintFromTicketIn(InputSchema):
 class ComplaintCloseStepIn(InputSchema):
     record: MultilineText
     next_owner_id: int | None = None
+    cause: str = ""          # step 2: where the cause lies (see the complaint's cause choices)
+    department: str = ""     # step 2: the responsible department
 
 
 class ComplaintAssignIn(InputSchema):
@@ -132,7 +136,8 @@ def _out(c) -> dict:
             "invoice_id": c.invoice_id, "description": c.description, "status": c.status,
             "current_step": c.current_step, "round": c.round, "due_at": c.due_at, "waiting": c.waiting,
             "is_repeat": c.is_repeat, "repeat_of": c.repeat_of.number if c.repeat_of_id else None,
-            "repeat_reason": c.repeat_reason, "received_at": c.received_at, "closed_at": c.closed_at}
+            "repeat_reason": c.repeat_reason, "cause": c.cause, "department": c.department,
+            "received_at": c.received_at, "closed_at": c.closed_at}
 
 
 def _detail(c) -> dict:
@@ -215,8 +220,8 @@ def complaint_from_ticket(request, ticket_id: int, payload: ComplaintFromTicketI
              summary="Close the open step with its record")
 def complaint_close_step(request, complaint_id: int, number: int, payload: ComplaintCloseStepIn):
     complaint = _get(request, complaint_id)
-    services.close_step(request.user, complaint, number, payload.record,
-                        next_owner=_user(payload.next_owner_id, "next_owner_id"))
+    services.close_step(request.user, complaint, number, payload.record, cause=payload.cause,
+                        department=payload.department, next_owner=_user(payload.next_owner_id, "next_owner_id"))
     return _detail(queries.detail(request.user, complaint.pk))
 
 

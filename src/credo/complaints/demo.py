@@ -33,7 +33,11 @@ RECORDS = {
     5: "已按方案处理完毕，客户签收确认",
     6: "回访客户，问题已解决；已通报相关部门改进",
 }
-CAUSES = ("生产批次密封圈不合格", "仓库发货漏装", "物流承运商延误", "开票人员录入错误", "工程师排班冲突")
+# (what step 2 found, where the cause lies, the responsible department)
+CAUSES = (("生产批次密封圈不合格", "production", "生产部"), ("供应商来料尺寸偏差", "supplier", "采购部"),
+          ("仓库发货漏装", "storage", "仓储部"), ("物流承运商延误", "transport", "物流部"),
+          ("开票人员录入错误", "documents", "财务部"), ("工程师排班冲突", "staff", "服务部"),
+          ("客户未按说明书安装", "misuse", ""))
 SOLUTIONS = ("免费更换问题产品", "补发缺少的货物", "开具红字发票并重开", "给予下批订单 2% 折扣", "安排工程师次日上门")
 CHANNELS = [(Channel.PHONE, 40), (Channel.EMAIL, 15), (Channel.VISIT, 15), (Channel.WECHAT, 20), (Channel.WEB_FORM, 10)]
 SEVERITIES = [("critical", 5), ("major", 25), ("normal", 55), ("minor", 15)]
@@ -103,8 +107,10 @@ def generate(*, count: int = 240, seed: int = 7, today: datetime.date | None = N
             if moment >= now:
                 break
             owner = customer.account_manager if step == 4 else None
-            text = RECORDS[step].format(cause=rng.choice(CAUSES), solution=rng.choice(SOLUTIONS))
-            services.close_step(agent, complaint, step, text, at=moment, next_owner=owner if step == 3 else None)
+            found, cause, department = rng.choice(CAUSES)
+            text = RECORDS[step].format(cause=found, solution=rng.choice(SOLUTIONS))
+            services.close_step(agent, complaint, step, text, at=moment, next_owner=owner if step == 3 else None,
+                                cause=cause, department=department)
             if step == 4:
                 services.assign(agent, complaint, agent)
         complaint.refresh_from_db()

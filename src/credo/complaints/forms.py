@@ -10,7 +10,7 @@ from credo.rating.forms import MultipleFileField
 from credo.sla.models import Severity
 
 from . import rules
-from .models import STEP_NAMES, Category, Channel
+from .models import STEP_NAMES, Category, Cause, Channel
 
 
 class _Styled(StyledMixin, forms.Form):
@@ -62,6 +62,8 @@ class PublicForm(_Styled):
 
 class CloseStepForm(_Styled):
     record = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    cause = forms.ChoiceField(label=_("Where the cause lies"), choices=[("", "—"), *Cause.choices], required=False)
+    department = forms.CharField(label=_("Responsible department"), max_length=60, required=False)
 
 
 def _owners():

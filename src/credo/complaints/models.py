@@ -32,6 +32,22 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class Cause(models.TextChoices):
+    """Where step 2 found the cause (the management view counts complaints by it)."""
+    MATERIAL = "material", _("Raw material")
+    PRODUCTION = "production", _("Production process")
+    DESIGN = "design", _("Product design")
+    SUPPLIER = "supplier", _("Supplier")
+    TRANSPORT = "transport", _("Transport")
+    STORAGE = "storage", _("Storage and handling")
+    INSTALLATION = "installation", _("Installation")
+    STAFF = "staff", _("Our staff's service")
+    DOCUMENTS = "documents", _("Documents and invoicing")
+    MISUSE = "misuse", _("Used wrongly by the customer")
+    NOT_CONFIRMED = "not_confirmed", _("Not confirmed")
+    OTHER = "other", _("Other")
+
+
 class Priority(models.IntegerChoices):
     HIGH = rules.HIGH, _("High (class A or key customer)")
     MEDIUM = rules.MEDIUM, _("Medium (class B)")
@@ -114,6 +130,9 @@ class Complaint(models.Model):
                                   verbose_name=_("repeat of"))
     is_repeat = models.BooleanField(_("repeat complaint"), default=False)
     repeat_reason = models.CharField(_("repeat because"), max_length=20, blank=True)
+    cause = models.CharField(_("cause"), max_length=14, choices=Cause.choices, blank=True,
+                             help_text=_("Found in step 2."))
+    department = models.CharField(_("responsible department"), max_length=60, blank=True)
     received_at = models.DateTimeField(_("received at"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("recorded by"))

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 STEPS = (1, 2, 3, 4, 5, 6)
 FIRST_STEP, LAST_STEP = STEPS[0], STEPS[-1]
+CAUSE_STEP = 2          # analyse the cause: its closing names where the cause lies
 RECORD_LENGTH = 4000
 REASON_LENGTH = 500
 

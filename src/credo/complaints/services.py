@@ -40,6 +40,7 @@ from . import events, rules
 from .models import (
     STEP_NAMES,
     Category,
+    Cause,
     Channel,
     Complaint,
     ComplaintAttachment,
@@ -447,9 +448,10 @@ def assign(user, complaint, owner, *, number: int | None = None) -> ComplaintSte
 
 
 def close_step(user, complaint, number, record: str, *, at: datetime.datetime | None = None,
-               next_owner=None) -> Complaint:
+               next_owner=None, cause: str = "", department: str = "") -> Complaint:
     """Close the open step with its record; the next step opens (its owner: next_owner, else the same person),
-    or, after step 6, the complaint closes."""
+    or, after step 6, the complaint closes. Step 2 names the cause found (Cause) and may name the responsible
+    department; the other steps take neither."""
     with transaction.atomic():
         complaint = _locked(complaint)
         step = open_step(complaint)
@@ -463,6 +465,7 @@ def close_step(user, complaint, number, record: str, *, at: datetime.datetime | 
             text = rules.check_close(complaint.status, complaint.current_step, number, record)
         except rules.StepError as exc:
             raise _step_error(exc) from None
+        found = _cause(number, cause, department)
         at = at or business_now()
         if complaint.waiting:
             sla.resume(user, KIND, complaint.pk, at=at)
@@ -476,10 +479,12 @@ def close_step(user, complaint, number, record: str, *, at: datetime.datetime | 
         if status == Status.CLOSED:
             metrics.append(Metric.RESOLUTION.value)
         sla.stop(KIND, complaint.pk, metrics, at=at)
-        before = audit.snapshot(complaint, ["current_step", "status"])
+        before = audit.snapshot(complaint, ["current_step", "status", "cause", "department"])
         complaint.status, complaint.current_step = status, following
         complaint.closed_at = at if status == Status.CLOSED else None
-        complaint.save(update_fields=["status", "current_step", "closed_at", "waiting"])
+        if found:
+            complaint.cause, complaint.department = found
+        complaint.save(update_fields=["status", "current_step", "closed_at", "waiting", "cause", "department"])
         new_step = None
         if status == Status.OPEN:
             owner = next_owner or step.owner or (user if has_perm(user, "complaints.manage") else None)
@@ -489,7 +494,8 @@ def close_step(user, complaint, number, record: str, *, at: datetime.datetime | 
             _start_step_clock(complaint, new_step)
         _sync_due(complaint, new_step)
         audit.record(user, "step.close", step, before=before,
-                     after={**audit.snapshot(complaint, ["current_step", "status"]), "record": text},
+                     after={**audit.snapshot(complaint, ["current_step", "status", "cause", "department"]),
+                            "record": text},
                      customer_id=complaint.customer_id)
         if status == Status.CLOSED and complaint.customer_id:
             _event(user, complaint, events.CLOSED, text, at=at)
@@ -498,6 +504,21 @@ def close_step(user, complaint, number, record: str, *, at: datetime.datetime | 
                 "number": complaint.number, "step": new_step.number, "name": STEP_NAMES[new_step.number]},
                 text[:500], url=f"/complaints/{complaint.pk}/", customer_id=complaint.customer_id)
     return complaint
+
+
+def _cause(number: int, cause, department) -> tuple[str, str] | None:
+    """Step 2's finding (cause, department), checked; None for the other steps."""
+    if number != rules.CAUSE_STEP:
+        return None
+    cause, department = (cause or "").strip(), (department or "").strip()
+    errors = {}
+    if cause not in Cause.values:
+        errors["cause"] = [_("Choose where the cause lies: %(choices)s.") % {"choices": ", ".join(Cause.values)}]
+    if len(department) > 60:
+        errors["department"] = [_("At most %(n)s characters.") % {"n": 60}]
+    if errors:
+        raise ValidationError(errors)
+    return cause, department
 
 
 @transaction.atomic

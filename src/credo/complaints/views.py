@@ -159,7 +159,8 @@ def _run(request, complaint, action, form):
     user, data = request.user, form.cleaned_data if form is not None else {}
     if action == "close":
         number = request.POST.get("step", "")
-        services.close_step(user, complaint, number, data["record"])
+        services.close_step(user, complaint, number, data["record"], cause=data["cause"],
+                            department=data["department"])
         complaint.refresh_from_db()
         return (_("Complaint %(number)s closed.") % {"number": complaint.number} if complaint.status == Status.CLOSED
                 else _("Step %(step)s closed; step %(next)s is open.") % {"step": number,
