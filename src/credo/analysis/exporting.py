@@ -53,11 +53,15 @@ def report_json(report, flt) -> dict:
 
 def write_report_xlsx(target, report, flt):
     """Write the report to target; returns the workbook, to close."""
+    return write_reports_xlsx(target, [report], flt)
+
+
+def write_reports_xlsx(target, reports, flt):
+    """Write each report on a sheet of its own; returns the workbook, to close."""
     import xlsxwriter
 
     workbook = xlsxwriter.Workbook(target, {"constant_memory": True, "strings_to_numbers": False,
                                             "strings_to_formulas": False, "strings_to_urls": False})
-    sheet = workbook.add_worksheet(re.sub(r"[\[\]:*?/\\]", "-", report.title)[:31])
     bold = workbook.add_format({"bold": True, "bg_color": "#EEF1F6", "border": 1})
     formats = {"money": workbook.add_format({"num_format": "#,##0.00"}),
                "ratio": workbook.add_format({"num_format": "0.00%"}),
@@ -65,6 +69,17 @@ def write_report_xlsx(target, report, flt):
                "qty": workbook.add_format({"num_format": "#,##0.###"}),
                "int": workbook.add_format({"num_format": "0"}),
                "points": workbook.add_format({"num_format": "+0.00;-0.00;0.00"})}
+    names = set()
+    for report in reports:
+        name = re.sub(r"[\[\]:*?/\\]", "-", report.title)[:31]
+        while name in names:          # sheet names are unique in a workbook
+            name = name[:28] + f"~{len(names)}"
+        names.add(name)
+        _write_sheet(workbook.add_worksheet(name), report, flt, bold, formats)
+    return workbook
+
+
+def _write_sheet(sheet, report, flt, bold, formats):
     sheet.write_row(0, 0, [report.title, _("Period"), flt.date_from.isoformat(), flt.date_to.isoformat()], bold)
     sheet.write_row(1, 0, [c.title for c in report.columns], bold)
     sheet.set_column(0, len(report.columns), 14)
@@ -94,4 +109,3 @@ def write_report_xlsx(target, report, flt):
     if report.note:
         sheet.write_string(r + 1, 0, report.note)
     sheet.write_string(r + 2, 0, _("Exported %(when)s") % {"when": business_now().strftime("%Y-%m-%d %H:%M")})
-    return workbook

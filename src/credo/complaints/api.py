@@ -183,6 +183,43 @@ def complaint_list(request, status: str = "open", step: str = "", category: str 
     return [_out(c) for c in rows[offset:offset + limit]]
 
 
+class ManagementOut(Schema):
+    filter: dict
+    summary: dict
+    sections: list[dict]
+
+
+@router.get("/report", response=ManagementOut,
+            summary="The management view: complaints by a dimension, time per step, SLA compliance, repeats and the "
+                    "complaint rate per 100 orders (filters as the customer analysis; by, rate choose the groupings)")
+def complaint_report(request, date_from: datetime.date | None = None, date_to: datetime.date | None = None,
+                     territory: int | None = None, manager: int | None = None, kind: str = "", klass: str = "",
+                     by: str = "category", rate: str = "month"):
+    from credo.analysis.exporting import as_text, report_json
+    from credo.analysis.queries import AnalysisFilter
+
+    from . import report
+
+    _require(request, "complaints.report")
+    values = {"date_from": date_from, "date_to": date_to, "territory": territory, "manager": manager, "kind": kind,
+              "klass": klass}
+    errors = {}
+    if by not in report.DIMENSIONS:
+        errors["by"] = [f"one of {', '.join(report.DIMENSIONS)}"]
+    if rate not in report.RATE_GROUPS:
+        errors["rate"] = [f"one of {', '.join(report.RATE_GROUPS)}"]
+    try:
+        flt = AnalysisFilter.from_mapping({k: "" if v is None else str(v) for k, v in values.items()})
+    except ValueError as exc:
+        errors[str(exc)] = ["bad value"]
+    if errors:
+        raise ValidationError(errors)
+    summary = report.summary(request.user, flt)
+    summary["rate"] = as_text(summary["rate"], "number")
+    return {"filter": flt.query(), "summary": summary,
+            "sections": [report_json(s, flt) for s in report.sections(request.user, flt, by, rate)]}
+
+
 @router.get("/{int:complaint_id}", response=ComplaintDetailOut, summary="One complaint with its steps")
 def complaint_detail(request, complaint_id: int):
     return _detail(_get(request, complaint_id))

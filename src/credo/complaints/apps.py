@@ -24,6 +24,7 @@ class ComplaintsConfig(AppConfig):
         NAVIGATION.append((_("Service"), [
             (_("Complaints"), "complaints:queue", "complaints.view", "message-report"),
             (_("Take a complaint in"), "complaints:intake", "complaints.intake", "message-plus"),
+            (_("Complaint management view"), "complaints:report", "complaints.report", "chart-bar"),
         ]))
         register_tab("service", _("Service"), "complaints/tabs/service.html", service_tab_context,
                      permission="complaints.view", after="overview")

@@ -10,6 +10,7 @@ closing step 6 closes the complaint. A reopen names the step to start again at (
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 STEPS = (1, 2, 3, 4, 5, 6)
 FIRST_STEP, LAST_STEP = STEPS[0], STEPS[-1]
@@ -153,3 +154,51 @@ def find_repeat(new: Case, earlier: Iterable[Case], window_days: int) -> tuple[C
     if not found:
         return None
     return max(found, key=lambda pair: (pair[0].received_on, pair[0].id))
+
+
+# --- the management view's figures (SPEC §7.3) ------------------------------------------------------------
+
+HUNDRED = Decimal(100)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part / whole as a fraction with 4 decimals; None when there is no whole."""
+    if not whole:
+        return None
+    return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+
+
+def per_hundred_orders(complaints: int, orders: int) -> Decimal | None:
+    """The complaint rate (投诉率) per 100 orders, 2 decimals; None without orders (a rate of nothing)."""
+    if not orders:
+        return None
+    return (Decimal(complaints) * HUNDRED / Decimal(orders)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def hours(seconds: float) -> Decimal:
+    return (Decimal(str(seconds)) / Decimal(3600)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def average(values: list[Decimal]) -> Decimal | None:
+    if not values:
+        return None
+    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def median(values: Iterable[Decimal]) -> Decimal | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return ((ordered[mid - 1] + ordered[mid]) / 2).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def month_keys(first, last) -> list[str]:
+    """'YYYY-MM' for every month from first's to last's, in order."""
+    keys, year, month = [], first.year, first.month
+    while (year, month) <= (last.year, last.month):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys

@@ -77,6 +77,7 @@ PERMISSIONS: dict[str, set[str]] = {
     "complaints.intake": {Role.SALESPERSON, Role.SALES_MANAGER, Role.SERVICE_AGENT, Role.ADMINISTRATOR},
     "complaints.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "complaints.settings": {Role.ADMINISTRATOR},
+    "complaints.report": {Role.SALES_MANAGER, Role.SERVICE_AGENT, Role.EXECUTIVE, Role.ADMINISTRATOR},
     # Service desk: everyone who looks after customers sees their tickets and contracts (in their scope); service
     # agents work them (all customers: their scope is everybody); salespeople and managers may log a request
     # they hear about; contracts are made by the service desk and sales managers; agents keep the knowledge base.
