@@ -21,6 +21,7 @@ from credo.customers.views import _add_errors
 from credo.sla.models import Severity
 
 from . import queries, rules, services
+from .cards import cards_for
 from .forms import (
     AssignForm,
     AttachForm,
@@ -227,7 +228,7 @@ def detail(request, pk):
         "repeats": complaint.repeats.all(), "source_ticket": services.source_ticket(complaint),
         "can_manage": services.can_manage(request.user, complaint),
         "can_work": complaint.is_open and services.can_work(request.user, complaint, step),
-        "steps": rules.STEPS, "step_names": STEP_NAMES,
+        "steps": rules.STEPS, "step_names": STEP_NAMES, "extra_cards": cards_for(request, complaint),
     })
 
 
