@@ -93,8 +93,8 @@ from credo.classification.api import router as classification_router  # noqa: E4
 from credo.collection.api import router as collection_router  # noqa: E402
 from credo.complaints.api import router as complaints_router  # noqa: E402
 from credo.credit.api import router as credit_router  # noqa: E402
-from credo.improvement.api import router as improvement_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
+from credo.improvement.api import router as improvement_router  # noqa: E402
 from credo.limits.api import router as limits_router  # noqa: E402
 from credo.rating.api import router as rating_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402

@@ -13,7 +13,8 @@ from .models import ActionKind, Failure, Measure, RecoveryKind, ServicePromise, 
 class _Styled(StyledMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        if not self.is_bound:
+            self._style()
 
 
 class _UserField(forms.ModelChoiceField):
@@ -49,6 +50,8 @@ class ActionForm(_Styled):
         self.fields["owner"].queryset = _users()
         if not with_complaints:
             del self.fields["complaints"]
+        if not self.is_bound:
+            self._style()
 
 
 class CompleteForm(_Styled):
@@ -99,3 +102,5 @@ class RecoveryForm(_Styled):
         super().__init__(*args, **kwargs)
         self.fields["done_by"].queryset = _users()
         self.fields["promise"].queryset = ServicePromise.objects.order_by("name")
+        if not self.is_bound:
+            self._style()
