@@ -19,7 +19,7 @@ router = Router()
 Budget = decimal_input(8, 2)
 
 
-class ActionOut(Schema):
+class ImprovementActionOut(Schema):
     id: int
     reference: str
     kind: str
@@ -41,7 +41,7 @@ class ActionOut(Schema):
     complaint_ids: list[int]
 
 
-class ActionIn(InputSchema):
+class ImprovementActionIn(InputSchema):
     kind: str = rules.CORRECTIVE
     title: str
     cause: MultilineText
@@ -50,7 +50,7 @@ class ActionIn(InputSchema):
     complaint_ids: list[int] = []
 
 
-class ActionPatch(InputSchema):
+class ImprovementActionPatch(InputSchema):
     kind: str | None = None
     title: str | None = None
     cause: MultilineText | None = None
@@ -58,23 +58,23 @@ class ActionPatch(InputSchema):
     due_date: datetime.date | None = None
 
 
-class CompleteIn(InputSchema):
+class ImprovementCompleteIn(InputSchema):
     outcome: MultilineText
 
 
-class VerifyIn(InputSchema):
+class ImprovementVerifyIn(InputSchema):
     effect: MultilineText
 
 
-class CancelIn(InputSchema):
+class ImprovementCancelIn(InputSchema):
     reason: str
 
 
-class LinkIn(InputSchema):
+class ImprovementLinkIn(InputSchema):
     complaint_ids: list[int]
 
 
-class PeriodOut(Schema):
+class PromisePeriodOut(Schema):
     days: int
     period_from: datetime.date
     period_to: datetime.date
@@ -84,13 +84,13 @@ class PeriodOut(Schema):
     share_kept: Decimal | None
 
 
-class MissOut(Schema):
+class PromiseMissOut(Schema):
     subject_id: int
     label: str
     over: Decimal
 
 
-class PromiseOut(Schema):
+class ServicePromiseOut(Schema):
     id: int
     name: str
     customer_text: str
@@ -100,11 +100,11 @@ class PromiseOut(Schema):
     valid_from: datetime.date
     valid_to: datetime.date | None
     active: bool
-    performance: list[PeriodOut]
-    worst: list[MissOut]
+    performance: list[PromisePeriodOut]
+    worst: list[PromiseMissOut]
 
 
-class PromiseIn(InputSchema):
+class ServicePromiseIn(InputSchema):
     name: str
     customer_text: str
     measure: str
@@ -115,7 +115,7 @@ class PromiseIn(InputSchema):
     active: bool = True
 
 
-class PromisePatch(InputSchema):
+class ServicePromisePatch(InputSchema):
     name: str | None = None
     customer_text: str | None = None
     measure: str | None = None
@@ -126,7 +126,7 @@ class PromisePatch(InputSchema):
     active: bool | None = None
 
 
-class RecoveryOut(Schema):
+class ServiceRecoveryOut(Schema):
     id: int
     customer_id: int
     complaint_id: int | None
@@ -140,7 +140,7 @@ class RecoveryOut(Schema):
     cost: Decimal
 
 
-class RecoveryIn(InputSchema):
+class ServiceRecoveryIn(InputSchema):
     complaint_id: int | None = None
     ticket_id: int | None = None
     failure: str = "complaint"
@@ -197,7 +197,7 @@ def _call(fn, *args, **kwargs):
         raise _renamed(exc, ACTION_NAMES) from None
 
 
-@router.get("/actions", response=list[ActionOut], summary="Improvement actions, due soonest first")
+@router.get("/actions", response=list[ImprovementActionOut], summary="Improvement actions, due soonest first")
 def action_list(request, status: str = "", kind: str = "", owner: str = "", overdue: bool = False, q: str = "",
                 offset: Offset = 0, limit: Limit(500) = 100):
     from credo.core.clock import business_today
@@ -208,13 +208,13 @@ def action_list(request, status: str = "", kind: str = "", owner: str = "", over
     return [_action_out(a, today) for a in rows[offset:offset + limit]]
 
 
-@router.get("/actions/{int:action_id}", response=ActionOut, summary="One improvement action")
+@router.get("/actions/{int:action_id}", response=ImprovementActionOut, summary="One improvement action")
 def action_detail(request, action_id: int):
     return _out(request, _get(request, action_id).pk)
 
 
-@router.post("/actions", response={201: ActionOut}, summary="Create an improvement action (its owner is told)")
-def action_create(request, payload: ActionIn):
+@router.post("/actions", response={201: ImprovementActionOut}, summary="Create an improvement action (its owner is told)")
+def action_create(request, payload: ImprovementActionIn):
     _require(request, "improvement.view")
     action = _call(services.create_action, request.user, kind=payload.kind, title=payload.title,
                    cause=payload.cause, owner=payload.owner_id, due_date=payload.due_date,
@@ -222,8 +222,8 @@ def action_create(request, payload: ActionIn):
     return Status(201, _out(request, action.pk))
 
 
-@router.patch("/actions/{int:action_id}", response=ActionOut, summary="Change kind, title, cause, owner or due date")
-def action_update(request, action_id: int, payload: ActionPatch):
+@router.patch("/actions/{int:action_id}", response=ImprovementActionOut, summary="Change kind, title, cause, owner or due date")
+def action_update(request, action_id: int, payload: ImprovementActionPatch):
     action = _get(request, action_id)
     given = payload.dict(exclude_unset=True)
     if "owner_id" in given:
@@ -232,43 +232,43 @@ def action_update(request, action_id: int, payload: ActionPatch):
     return _out(request, action.pk)
 
 
-@router.post("/actions/{int:action_id}/start", response=ActionOut, summary="Start (open → in progress)")
+@router.post("/actions/{int:action_id}/start", response=ImprovementActionOut, summary="Start (open → in progress)")
 def action_start(request, action_id: int):
     action = _get(request, action_id)
     _call(services.start, request.user, action)
     return _out(request, action.pk)
 
 
-@router.post("/actions/{int:action_id}/complete", response=ActionOut, summary="Done (what was done required)")
-def action_complete(request, action_id: int, payload: CompleteIn):
+@router.post("/actions/{int:action_id}/complete", response=ImprovementActionOut, summary="Done (what was done required)")
+def action_complete(request, action_id: int, payload: ImprovementCompleteIn):
     action = _get(request, action_id)
     _call(services.complete, request.user, action, payload.outcome)
     return _out(request, action.pk)
 
 
-@router.post("/actions/{int:action_id}/verify", response=ActionOut,
+@router.post("/actions/{int:action_id}/verify", response=ImprovementActionOut,
              summary="Verify the effect (the verifier is not the owner)")
-def action_verify(request, action_id: int, payload: VerifyIn):
+def action_verify(request, action_id: int, payload: ImprovementVerifyIn):
     action = _get(request, action_id)
     _call(services.verify, request.user, action, payload.effect)
     return _out(request, action.pk)
 
 
-@router.post("/actions/{int:action_id}/cancel", response=ActionOut, summary="Cancel (reason required)")
-def action_cancel(request, action_id: int, payload: CancelIn):
+@router.post("/actions/{int:action_id}/cancel", response=ImprovementActionOut, summary="Cancel (reason required)")
+def action_cancel(request, action_id: int, payload: ImprovementCancelIn):
     action = _get(request, action_id)
     _call(services.cancel, request.user, action, payload.reason)
     return _out(request, action.pk)
 
 
-@router.post("/actions/{int:action_id}/complaints", response=ActionOut, summary="Link complaints")
-def action_link(request, action_id: int, payload: LinkIn):
+@router.post("/actions/{int:action_id}/complaints", response=ImprovementActionOut, summary="Link complaints")
+def action_link(request, action_id: int, payload: ImprovementLinkIn):
     action = _get(request, action_id)
     _call(services.link_complaints, request.user, action, payload.complaint_ids)
     return _out(request, action.pk)
 
 
-@router.delete("/actions/{int:action_id}/complaints/{int:complaint_id}", response=ActionOut,
+@router.delete("/actions/{int:action_id}/complaints/{int:complaint_id}", response=ImprovementActionOut,
                summary="Unlink a complaint")
 def action_unlink(request, action_id: int, complaint_id: int):
     action = _get(request, action_id)
@@ -289,15 +289,15 @@ def _promise_out(request, promise) -> dict:
             "worst": [{"subject_id": m["subject_id"], "label": m["label"], "over": m["over_amount"]} for m in worst]}
 
 
-@router.get("/promises", response=list[PromiseOut],
+@router.get("/promises", response=list[ServicePromiseOut],
             summary="Service promises with how they did over the last 30, 90 and 365 days")
 def promise_list(request, active: bool = False):
     _require(request, "improvement.view")
     return [_promise_out(request, p) for p in queries.promises(active_only=active)]
 
 
-@router.post("/promises", response={201: PromiseOut}, summary="Create a service promise (administrators)")
-def promise_create(request, payload: PromiseIn):
+@router.post("/promises", response={201: ServicePromiseOut}, summary="Create a service promise (administrators)")
+def promise_create(request, payload: ServicePromiseIn):
     _require(request, "improvement.view")
     values = payload.dict()
     if values["valid_from"] is None:
@@ -306,8 +306,8 @@ def promise_create(request, payload: PromiseIn):
     return Status(201, _promise_out(request, promise))
 
 
-@router.patch("/promises/{int:promise_id}", response=PromiseOut, summary="Change a service promise")
-def promise_update(request, promise_id: int, payload: PromisePatch):
+@router.patch("/promises/{int:promise_id}", response=ServicePromiseOut, summary="Change a service promise")
+def promise_update(request, promise_id: int, payload: ServicePromisePatch):
     _require(request, "improvement.view")
     promise = ServicePromise.objects.filter(pk=promise_id).first()
     if promise is None:
@@ -322,7 +322,7 @@ def _recovery_out(r) -> dict:
             "done_by": r.done_by.username if r.done_by_id else None, "done_at": r.done_at, "cost": r.cost}
 
 
-@router.get("/recoveries", response=list[RecoveryOut], summary="Service recoveries, newest first")
+@router.get("/recoveries", response=list[ServiceRecoveryOut], summary="Service recoveries, newest first")
 def recovery_list(request, kind: str = "", customer: str = "", complaint: str = "", offset: Offset = 0,
                   limit: Limit(500) = 100):
     _require(request, "improvement.view")
@@ -330,8 +330,8 @@ def recovery_list(request, kind: str = "", customer: str = "", complaint: str = 
     return [_recovery_out(r) for r in rows[offset:offset + limit]]
 
 
-@router.post("/recoveries", response={201: RecoveryOut}, summary="Record a service recovery with its cost")
-def recovery_create(request, payload: RecoveryIn):
+@router.post("/recoveries", response={201: ServiceRecoveryOut}, summary="Record a service recovery with its cost")
+def recovery_create(request, payload: ServiceRecoveryIn):
     try:
         row = services.record_recovery(
             request.user, complaint_id=payload.complaint_id, ticket_id=payload.ticket_id, failure=payload.failure,
