@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "credo.sla",
     "credo.complaints",
     "credo.servicedesk",
+    "credo.improvement",
 ]
 
 MIDDLEWARE = [

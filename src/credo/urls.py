@@ -33,6 +33,7 @@ urlpatterns = [
     path("complaints/", include("credo.complaints.urls")),
     path("public/complaint/", include("credo.complaints.public_urls")),
     path("service/", include("credo.servicedesk.urls")),
+    path("improvement/", include("credo.improvement.urls")),
     path("api/", api.urls),
     re_path(r"^api/", unknown_url),
     path("admin/", admin.site.urls),

@@ -94,6 +94,7 @@ from credo.collection.api import router as collection_router  # noqa: E402
 from credo.complaints.api import router as complaints_router  # noqa: E402
 from credo.credit.api import router as credit_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
+from credo.improvement.api import router as improvement_router  # noqa: E402
 from credo.limits.api import router as limits_router  # noqa: E402
 from credo.rating.api import router as rating_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402
@@ -121,5 +122,6 @@ api.add_router("/calendar", calendar_router, tags=["business calendar"])
 api.add_router("/sla", sla_router, tags=["service levels"])
 api.add_router("/complaints", complaints_router, tags=["complaints"])
 api.add_router("/servicedesk", servicedesk_router, tags=["service desk"])
+api.add_router("/improvement", improvement_router, tags=["service improvement"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

@@ -24,6 +24,7 @@ from credo.customers.views import _add_errors
 from credo.sla.models import Severity
 
 from . import queries, report, rules, services
+from .cards import cards_for
 from .forms import (
     AssignForm,
     AttachForm,
@@ -237,7 +238,7 @@ def detail(request, pk):
         "can_write_article": not complaint.is_open and has_perm(request.user, "kb.edit"),
         "can_manage": services.can_manage(request.user, complaint),
         "can_work": complaint.is_open and services.can_work(request.user, complaint, step),
-        "steps": rules.STEPS, "step_names": STEP_NAMES,
+        "steps": rules.STEPS, "step_names": STEP_NAMES, "extra_cards": cards_for(request, complaint),
     })
 
 

@@ -88,6 +88,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "servicedesk.contract": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "kb.view": set(Role.values),
     "kb.edit": {Role.SERVICE_AGENT, Role.ADMINISTRATOR},
+    # Service improvement: everyone reads the actions and recoveries of their customers' complaints and the
+    # promises; the service desk and managers run improvement actions (an action's owner starts and completes
+    # it whatever their role) and record recoveries; administrators write the promises.
+    "improvement.view": set(Role.values),
+    "improvement.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "promises.edit": {Role.ADMINISTRATOR},
+    "recovery.record": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
 }
 
 

@@ -19,6 +19,7 @@ from credo.core.roles import Role
 from credo.credit import demo as credit_demo
 from credo.customers import demo as customer_demo
 from credo.customers.models import Customer
+from credo.improvement import demo as improvement_demo
 from credo.rating import demo as rating_demo
 from credo.risk.scan import run_scan
 from credo.sales import demo as ledger_demo
@@ -89,6 +90,7 @@ class Command(BaseCommand):
                     plan = generate_plan(business_today().replace(day=1), actor="demo")
                     visit_history = visits_demo.generate()
                     complaint_count = complaints_demo.generate()
+                    improvement = improvement_demo.generate()  # before the value segments: recovery costs count
                     potentials = segments_demo.generate(*period)
                     value = segments.compute_segments(None, *period)
                     service_desk = servicedesk_demo.generate()
@@ -137,6 +139,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Service desk: {service_desk.tickets} service requests in the last year "
                               f"({service_desk.open_tickets} open), {service_desk.contracts} service contracts, "
                               f"{service_desk.articles} knowledge articles.")
+            self.stdout.write(f"Service improvement: {improvement.promises} service promises, {improvement.actions} "
+                              f"improvement actions, {improvement.recoveries} service recoveries.")
         if risk is not None:
             self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
         if calendar.holidays or calendar.make_up_days:
