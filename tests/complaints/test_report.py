@@ -97,12 +97,12 @@ def test_page_export_and_api(client, june):
     workbook = client.get("/complaints/report/?date_from=2026-06-01&date_to=2026-06-30&export=xlsx")
     assert workbook["Content-Type"].startswith("application/vnd.openxmlformats")
     sheets = zipfile.ZipFile(io.BytesIO(b"".join(workbook.streaming_content))).read("xl/workbook.xml").decode()
-    assert sheets.count("<sheet ") == 5
+    assert sheets.count("<sheet ") == 6                              # with the open improvement actions
     client.force_login(june.admin)
     api = client.get("/api/complaints/report?date_from=2026-06-01&date_to=2026-06-30&by=severity")
     body = api.json()
     assert api.status_code == 200 and body["summary"]["received"] == 3 and body["summary"]["rate"] == "50.0000"
     assert [s["report"] for s in body["sections"]] == ["by_severity", "step_times", "compliance", "repeats",
-                                                        "rate_month"]
+                                                        "rate_month", "open_actions"]
     bad = client.get("/api/complaints/report?by=weather&date_from=2026-07-01&date_to=2026-06-01")
     assert bad.status_code == 422 and "by" in bad.content.decode() and "date_from" in bad.content.decode()

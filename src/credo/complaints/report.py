@@ -20,6 +20,8 @@ from credo.worktime.queries import company_calendar
 from . import rules
 from .models import STEP_NAMES, Category, Cause, Channel, Complaint, ComplaintStep
 
+# Sections other apps add to the view: functions (user, flt) -> Report (credo.improvement: open actions).
+EXTRA_SECTIONS: list = []
 DIMENSIONS = ("category", "product", "customer", "cause", "channel", "severity")
 RATE_GROUPS = ("customer", "class", "product", "month")
 TOP_ROWS = 30
@@ -45,7 +47,7 @@ def _orders(user, flt: AnalysisFilter):
                                      order_date__lte=flt.date_to).exclude(status=SalesOrder.Status.CANCELLED)
 
 
-def _chart(labels: list[str], series: list[tuple[str, list]], kind: str = "bar") -> dict:
+def bar_chart(labels: list[str], series: list[tuple[str, list]], kind: str = "bar") -> dict:
     return {"tooltip": {"trigger": "axis"}, "legend": {"bottom": 0},
             "grid": {"left": 60, "right": 20, "top": 20, "bottom": 70, "containLabel": True},
             "xAxis": {"type": "category", "data": labels, "axisLabel": {"rotate": 30 if len(labels) > 8 else 0}},
@@ -102,7 +104,7 @@ def by_dimension(user, flt: AnalysisFilter, dimension: str) -> Report:
     totals = {"name": _("Total"), "complaints": total, "share": rules.share(total, total),
               "open": sum(r["open"] for r in rows), "repeats": sum(r["repeats"] for r in rows),
               "breached": sum(r["breached"] for r in rows)}
-    chart = _chart([r["name"] for r in rows], [(_("Complaints"), [r["complaints"] for r in rows])])
+    chart = bar_chart([r["name"] for r in rows], [(_("Complaints"), [r["complaints"] for r in rows])])
     return Report(f"by_{dimension}", _("Complaints by %(dimension)s") % {"dimension": title.lower()}, columns, rows,
                   totals, chart)
 
@@ -131,7 +133,7 @@ def step_times(user, flt: AnalysisFilter) -> Report:
                Column("average", _("Average (business hours)"), "number"),
                Column("median", _("Median (business hours)"), "number"), Column("late", _("Closed late"), "int"),
                Column("late_share", _("Late share"), "ratio")]
-    chart = _chart([str(r["key"]) for r in rows],
+    chart = bar_chart([str(r["key"]) for r in rows],
                    [(_("Average (business hours)"), [float(r["average"]) if r["average"] is not None else None
                                                      for r in rows]),
                     (_("Median (business hours)"), [float(r["median"]) if r["median"] is not None else None
@@ -162,7 +164,7 @@ def compliance(user, flt: AnalysisFilter) -> Report:
                Column("on_time", _("On time"), "int"), Column("late", _("Late"), "int"),
                Column("on_time_share", _("On-time share"), "ratio"), Column("running", _("Running"), "int"),
                Column("breached", _("Running and breached"), "int")]
-    chart = _chart([r["name"] for r in rows], [(_("On time"), [r["on_time"] for r in rows]),
+    chart = bar_chart([r["name"] for r in rows], [(_("On time"), [r["on_time"] for r in rows]),
                                                (_("Late"), [r["late"] for r in rows])])
     for series in chart["series"]:
         series["stack"] = "finished"
@@ -184,7 +186,7 @@ def repeats(user, flt: AnalysisFilter) -> Report:
                Column("repeats", _("Repeats"), "int"), Column("share", _("Repeat share"), "ratio")]
     totals = {"name": _("All customers"), "complaints": everything["n"], "repeats": everything["repeats"],
               "share": rules.share(everything["repeats"], everything["n"])}
-    chart = _chart([r["name"] for r in rows], [(_("Repeats"), [r["repeats"] for r in rows])])
+    chart = bar_chart([r["name"] for r in rows], [(_("Repeats"), [r["repeats"] for r in rows])])
     return Report("repeats", _("Repeat complaints"), columns, rows, totals, chart)
 
 
@@ -243,7 +245,7 @@ def rates(user, flt: AnalysisFilter, group: str) -> Report:
     all_made, all_placed = sum(made.values()), _orders(user, flt).count()
     totals = {"name": _("Total"), "complaints": all_made, "orders": all_placed,
               "rate": rules.per_hundred_orders(all_made, all_placed)}
-    chart = _chart([r["name"] for r in rows], [(_("Per 100 orders"), [
+    chart = bar_chart([r["name"] for r in rows], [(_("Per 100 orders"), [
         float(r["rate"]) if r["rate"] is not None else None for r in rows])],
         kind="line" if group == "month" else "bar")
     return Report(f"rate_{group}", _("Complaint rate per 100 orders by %(group)s") % {"group": title.lower()},
@@ -253,7 +255,7 @@ def rates(user, flt: AnalysisFilter, group: str) -> Report:
 def sections(user, flt: AnalysisFilter, dimension: str = "category", group: str = "month") -> list[Report]:
     """Everything the management view shows, in order (the workbook has one sheet each)."""
     return [by_dimension(user, flt, dimension), step_times(user, flt), compliance(user, flt), repeats(user, flt),
-            rates(user, flt, group)]
+            rates(user, flt, group), *(section(user, flt) for section in EXTRA_SECTIONS)]
 
 
 def summary(user, flt: AnalysisFilter) -> dict:

@@ -9,6 +9,7 @@ class ImprovementConfig(AppConfig):
 
     def ready(self):
         from credo.complaints.cards import DETAIL_CARDS
+        from credo.complaints.report import EXTRA_SECTIONS
         from credo.core.context import NAVIGATION, add_navigation
         from credo.segments.costs import COST_SOURCES
 
@@ -18,6 +19,10 @@ class ImprovementConfig(AppConfig):
 
         if recovery_cost_source not in COST_SOURCES:
             COST_SOURCES.append(recovery_cost_source)
+        from .report import open_actions_section
+
+        if open_actions_section not in EXTRA_SECTIONS:
+            EXTRA_SECTIONS.append(open_actions_section)
         if complaint_cards not in DETAIL_CARDS:
             DETAIL_CARDS.append(complaint_cards)
         add_navigation(NAVIGATION, _("Service"), [
