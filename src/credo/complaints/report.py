@@ -77,11 +77,12 @@ def _labels(dimension: str, keys) -> dict:
 
 
 def by_dimension(user, flt: AnalysisFilter, dimension: str) -> Report:
-    """Complaints by `dimension`: how many, their share, how many still open, repeats, resolution breaches."""
+    """Complaints by `dimension`: how many, their share, how many still open, repeats, and how many passed a
+    service-level target somewhere (first response, a step or the resolution)."""
     dimension = dimension if dimension in DIMENSIONS else "category"
     field = {"product": "product_id", "customer": "customer_id"}.get(dimension, dimension)
     rows_qs = complaints(user, flt)
-    breached = set(SlaClock.objects.filter(kind=Kind.COMPLAINT, metric=Metric.RESOLUTION, breached_at__isnull=False,
+    breached = set(SlaClock.objects.filter(kind=Kind.COMPLAINT, breached_at__isnull=False,
                                            subject_id__in=rows_qs.values("pk")).values_list("subject_id", flat=True))
     grouped = defaultdict(lambda: {"complaints": 0, "open": 0, "repeats": 0, "breached": 0})
     for key, pk, status, repeat in rows_qs.values_list(field, "pk", "status", "is_repeat"):
@@ -100,7 +101,7 @@ def by_dimension(user, flt: AnalysisFilter, dimension: str) -> Report:
     title = dimension_titles()[dimension]
     columns = [Column("name", title), Column("complaints", _("Complaints"), "int"),
                Column("share", _("Share"), "ratio"), Column("open", _("Still open"), "int"),
-               Column("repeats", _("Repeats"), "int"), Column("breached", _("Resolution late"), "int")]
+               Column("repeats", _("Repeats"), "int"), Column("breached", _("Past a service level"), "int")]
     totals = {"name": _("Total"), "complaints": total, "share": rules.share(total, total),
               "open": sum(r["open"] for r in rows), "repeats": sum(r["repeats"] for r in rows),
               "breached": sum(r["breached"] for r in rows)}
@@ -259,12 +260,13 @@ def sections(user, flt: AnalysisFilter, dimension: str = "category", group: str 
 
 
 def summary(user, flt: AnalysisFilter) -> dict:
-    """The figures above the sections: received, closed, still open, repeats, resolution breaches, per 100 orders."""
+    """The figures above the sections: received, closed, still open, repeats, past a service level, per 100
+    orders."""
     found = complaints(user, flt)
     counts = found.aggregate(n=Count("pk"), open=Count("pk", filter=Q(status="open")),
                              repeats=Count("pk", filter=Q(is_repeat=True)))
-    late = SlaClock.objects.filter(kind=Kind.COMPLAINT, metric=Metric.RESOLUTION, breached_at__isnull=False,
-                                   subject_id__in=found.values("pk")).count()
+    late = (SlaClock.objects.filter(kind=Kind.COMPLAINT, breached_at__isnull=False, subject_id__in=found.values("pk"))
+            .values("subject_id").distinct().count())
     orders = _orders(user, flt).count()
     return {"received": counts["n"], "open": counts["open"], "closed": counts["n"] - counts["open"],
             "repeats": counts["repeats"], "breached": late, "orders": orders,
