@@ -146,5 +146,11 @@ def _journey(base_url):
             expect(agent.locator("#close-step-form")).to_have_count(0)
             visit(agent, "/complaints/?status=closed", "complaint-14-closed-list")
             expect(agent.locator(f"tr[data-number='{reference}']")).to_have_count(1)
+            # The management view counts it: by cause (found in step 2), with its charts drawn.
+            visit(agent, "/complaints/report/?by=cause", "complaint-15-management-view")
+            expect(agent.get_by_test_id("received")).to_have_text("1")
+            expect(agent.locator("#section-by_cause")).to_contain_text("生产工艺")
+            expect(agent.locator("#section-by_cause .report-chart canvas")).to_have_count(1)
+            expect(agent.locator("#section-step_times tbody tr")).to_have_count(6)
         finally:
             browser.close()
