@@ -24,6 +24,7 @@ from credo.core.money import parse_money
 from credo.core.roles import has_perm, role_of
 from credo.core.scopes import customer_q
 from credo.credit.authority import tier_for
+from credo.credit.models import split_roles
 from credo.customers.models import Customer
 from credo.sales import services as ledger
 from credo.sales.models import CreditNote, Invoice
@@ -151,8 +152,7 @@ def create(user, complaint, *, amount_claimed, reason: str, lines, amount_agreed
 def approvers_for(claim) -> list:
     """Active users who may decide the claim: a role of its tier, claims.approve, the customer in their scope,
     and neither its recorder nor its submitter."""
-    tier = tier_for(claim.amount_agreed, 0)
-    roles = tier.approver_role_list()
+    roles = split_roles(tier_for(claim.amount_agreed, 0).approver_roles)
     people = get_user_model().objects.filter(is_active=True, profile__role__in=roles).order_by("pk")
     excluded = {claim.created_by_id, claim.submitted_by_id}
     return [person for person in people if person.pk not in excluded and has_perm(person, "claims.approve")
@@ -187,7 +187,7 @@ def may_decide(user, claim) -> bool:
         return False
     if getattr(user, "pk", None) in (claim.created_by_id, claim.submitted_by_id):
         return False
-    return role_of(user) in tier_for(claim.amount_agreed, 0).approver_role_list()
+    return role_of(user) in split_roles(tier_for(claim.amount_agreed, 0).approver_roles)
 
 
 def _require_decide(user, claim):
@@ -196,7 +196,7 @@ def _require_decide(user, claim):
     if user.pk in (claim.created_by_id, claim.submitted_by_id):
         raise PermissionDenied(_("Nobody approves their own claim."))
     tier = tier_for(claim.amount_agreed, 0)
-    if role_of(user) not in tier.approver_role_list():
+    if role_of(user) not in split_roles(tier.approver_roles):
         raise PermissionDenied(_("A claim of this amount is decided at tier %(tier)s; your role may not decide "
                                  "it.") % {"tier": tier.name})
 
