@@ -46,7 +46,7 @@ def test_card_create_and_every_step_through_the_pages(client, world, case):
     assert 'data-testid="approve-claim"' not in client.get(page).content.decode()   # own claim
     client.force_login(world.credit)
     follow = client.post(f"/claims/{claim.pk}/reject/", {"reason": ""}, follow=True).content.decode()
-    assert "Why rejected" in follow or "Reason" in follow
+    assert "驳回原因" in follow and "请说明驳回索赔的原因。" in follow      # names the field, in Chinese
     assert client.post(f"/claims/{claim.pk}/approve/", {"note": "同意"}).status_code == 302
     client.force_login(world.finance)
     assert 'data-testid="settle-claim"' in client.get(page).content.decode()
@@ -79,7 +79,7 @@ def test_list_filters_count_scope_and_empty_state(client, world, case):
     assert claim.number in client.get(f"/claims/?customer={world.east_customer.pk}&status=open").content.decode()
     client.force_login(world.sales_north)
     empty = client.get("/claims/").content.decode()
-    assert claim.number not in empty and "No claims yet" in empty
+    assert claim.number not in empty and "还没有索赔" in empty
     nav = client.get("/").content.decode()
     assert 'href="/claims/"' in nav
     assert client.post(f"/claims/{claim.pk}/submit/").status_code == 404

@@ -9,9 +9,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from credo.claims import demo as claims_demo
 from credo.classification import queries as classification_queries
 from credo.classification import services as classification
-from credo.claims import demo as claims_demo
 from credo.collection import demo as collection_demo
 from credo.complaints import demo as complaints_demo
 from credo.core import demo as org_demo
