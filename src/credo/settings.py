@@ -96,6 +96,7 @@ INSTALLED_APPS = [
     "credo.complaints",
     "credo.servicedesk",
     "credo.improvement",
+    "credo.claims",
 ]
 
 MIDDLEWARE = [

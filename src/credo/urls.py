@@ -34,6 +34,7 @@ urlpatterns = [
     path("public/complaint/", include("credo.complaints.public_urls")),
     path("service/", include("credo.servicedesk.urls")),
     path("improvement/", include("credo.improvement.urls")),
+    path("claims/", include("credo.claims.urls")),
     path("api/", api.urls),
     re_path(r"^api/", unknown_url),
     path("admin/", admin.site.urls),

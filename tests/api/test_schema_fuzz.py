@@ -86,9 +86,24 @@ def _build_world() -> World:
                         amount=Decimal("200.00"), method="transfer")
     case = collection.open_case(world.admin, east, reason="逾期")
     signal = risk.record_signal(world.sales_east, east, kind="office_moved", evidence="搬迁")
+    claim = _claim(world)
     EXISTING.update(customer_id=[east.pk, world.north_customer.pk, world.east2_customer.pk],
-                    contact_id=[contact.pk], case_id=[case.pk], signal_id=[signal.pk])
+                    contact_id=[contact.pk], case_id=[case.pk], signal_id=[signal.pk], claim_id=[claim.pk],
+                    complaint_id=[claim.complaint_id])
     return world
+
+
+def _claim(world):
+    """A quality complaint of the east customer with a submitted claim on its first invoice."""
+    from credo.claims import services as claims
+    from credo.complaints import services as complaints
+    from credo.sales.models import Invoice
+
+    complaint = complaints.intake(world.service, customer=world.east_customer, channel="phone", category="quality",
+                                  contact_name="王经理", contact_phone="13800000000", description="漏水")
+    claim = claims.create(world.service, complaint, amount_claimed=Decimal("100.00"), reason="漏水",
+                          lines=[(Invoice.objects.get(number="INV-0"), Decimal("100.00"))])
+    return claims.submit(world.service, claim)
 
 
 @pytest.fixture(scope="module")

@@ -69,8 +69,11 @@ def ledger_problems() -> list[str]:
         credit[rec["customer_id"]] += rec["unapplied_amount"]
         paid[rec["customer_id"]] += rec["amount"]
         last_receipt[rec["customer_id"]] = rec
-    for alloc in Allocation.objects.values("customer_id", "invoice__customer_id", "receipt__customer_id"):
-        if not alloc["customer_id"] == alloc["invoice__customer_id"] == alloc["receipt__customer_id"]:
+    # An allocation comes from a receipt or (claims settled in the demo) a credit note.
+    for alloc in Allocation.objects.values("customer_id", "invoice__customer_id", "receipt__customer_id",
+                                           "credit_note__customer_id"):
+        source = alloc["receipt__customer_id"] or alloc["credit_note__customer_id"]
+        if not alloc["customer_id"] == alloc["invoice__customer_id"] == source:
             problems.append(f"allocation across customers: {alloc}")
     open_orders = _sums(SalesOrder, "customer_id", status=SalesOrder.Status.CONFIRMED)
     for b in CustomerBalance.objects.all():

@@ -89,6 +89,7 @@ def unknown_url(request):
 
 
 from credo.analysis.api import router as analysis_router  # noqa: E402
+from credo.claims.api import router as claims_router  # noqa: E402
 from credo.classification.api import router as classification_router  # noqa: E402
 from credo.collection.api import router as collection_router  # noqa: E402
 from credo.complaints.api import router as complaints_router  # noqa: E402
@@ -123,5 +124,6 @@ api.add_router("/sla", sla_router, tags=["service levels"])
 api.add_router("/complaints", complaints_router, tags=["complaints"])
 api.add_router("/servicedesk", servicedesk_router, tags=["service desk"])
 api.add_router("/improvement", improvement_router, tags=["service improvement"])
+api.add_router("/claims", claims_router, tags=["claims"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

@@ -95,6 +95,13 @@ PERMISSIONS: dict[str, set[str]] = {
     "improvement.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "promises.edit": {Role.ADMINISTRATOR},
     "recovery.record": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    # Claims (索赔): read in scope by everyone; recorded and submitted by the service desk and sales managers;
+    # decided by a role the authority tier of the agreed amount names (credit.authority), never by the person who
+    # recorded or submitted it; settled as a credit note by whoever posts to the ledger.
+    "claims.view": set(Role.values),
+    "claims.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
+    "claims.approve": {Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
+    "claims.settle": {Role.FINANCE_CLERK, Role.ADMINISTRATOR},
 }
 
 

@@ -304,8 +304,10 @@ def _receipt_plan(amount, open_invoices, invoice, allocations):
 
 @transaction.atomic
 def post_credit_note(user, customer: Customer, *, number: str, note_date: datetime.date, kind: str, amount,
-                     reason: str, invoice: Invoice | None = None) -> CreditNote:
-    """A credit (return, allowance, claim, correction): applied to `invoice` if given, else FIFO."""
+                     reason: str, invoice: Invoice | None = None, allocations=None) -> CreditNote:
+    """A credit (return, allowance, claim, correction). allocations: [(invoice, amount)] by hand (one note spread
+    over several invoices, each at most its open amount); else applied to `invoice` if given, else FIFO. What is
+    left stays unapplied and goes to the next invoices posted."""
     _require_post(user, customer)
     errors: dict = {}
     _check_number("number", number, CreditNote, errors)
@@ -317,10 +319,12 @@ def post_credit_note(user, customer: Customer, *, number: str, note_date: dateti
         errors.setdefault("reason", []).append(_("Say why the customer is credited."))
     if invoice is not None and invoice.customer_id != customer.pk:
         errors.setdefault("invoice", []).append(_("This invoice belongs to another customer."))
+    if allocations and any(inv.customer_id != customer.pk for inv, _value in allocations):
+        errors.setdefault("allocations", []).append(_("This invoice belongs to another customer."))
     _raise(errors)
     balance = lock_balance(customer.pk)
     open_invoices = _open_invoices(customer.pk)
-    plan = _receipt_plan(amount, open_invoices, invoice, None)
+    plan = _receipt_plan(amount, open_invoices, invoice, allocations)
     note = CreditNote.objects.create(customer=customer, number=number.strip(), note_date=note_date, kind=kind,
                                      amount=amount, unapplied_amount=amount, invoice=invoice, reason=reason.strip(),
                                      posted_by=user.username)

@@ -25,7 +25,22 @@ from .forms import (
     WriteOffDecisionForm,
     WriteOffRequestForm,
 )
-from .models import CustomerBalance, Invoice, Receipt, WriteOff
+from .models import CreditNote, CustomerBalance, Invoice, Receipt, WriteOff
+
+# Functions (credit notes) -> {note id: [(text, url)]}: where a credit note came from (a claim and its complaint),
+# shown on the ledger tab. Apps above the ledger register here (the ledger imports none of them).
+CREDIT_NOTE_REFERENCES: list = []
+
+
+def credit_notes_with_references(customer, limit: int = 20) -> list[CreditNote]:
+    notes = list(CreditNote.objects.filter(customer=customer).order_by("-note_date", "-id")[:limit])
+    for note in notes:
+        note.references = []
+    for references in CREDIT_NOTE_REFERENCES:
+        found = references(notes)
+        for note in notes:
+            note.references.extend(found.get(note.pk, []))
+    return notes
 
 
 def ledger_tab_context(request, customer) -> dict:
@@ -38,6 +53,7 @@ def ledger_tab_context(request, customer) -> dict:
         "open_invoices": open_invoices,
         "recent_invoices": Invoice.objects.filter(customer=customer).order_by("-invoice_date", "-id")[:10],
         "receipts": Receipt.objects.filter(customer=customer).select_related("reversal").order_by("-receipt_date", "-id")[:20],
+        "credit_notes": credit_notes_with_references(customer),
         "can_post": has_perm(request.user, "ledger.post"),
         "can_track": has_perm(request.user, "ledger.track_delivery"),
         "can_write_off": has_perm(request.user, "ledger.write_off_request"),

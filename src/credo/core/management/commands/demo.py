@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from credo.claims import demo as claims_demo
 from credo.classification import queries as classification_queries
 from credo.classification import services as classification
 from credo.collection import demo as collection_demo
@@ -90,6 +91,7 @@ class Command(BaseCommand):
                     plan = generate_plan(business_today().replace(day=1), actor="demo")
                     visit_history = visits_demo.generate()
                     complaint_count = complaints_demo.generate()
+                    claim_count = claims_demo.generate()
                     improvement = improvement_demo.generate()  # before the value segments: recovery costs count
                     potentials = segments_demo.generate(*period)
                     value = segments.compute_segments(None, *period)
@@ -133,7 +135,8 @@ class Command(BaseCommand):
                               f"{plan.calls} calls for {plan.persons} people; {visit_history} visits and calls "
                               f"done in the last 12 months.")
             self.stdout.write(f"Complaints: {complaint_count} taken in over the last year, at every step, some "
-                              "late, some repeats.")
+                              f"late, some repeats; {claim_count} claims on quality and delivery complaints (some "
+                              "settled as credit notes, some waiting for approval, one rejected).")
             self.stdout.write(f"Value segments: {value.totals} (MV most valuable, MG most growable, M maintain, "
                               f"BZ below zero), {potentials} customers with an estimated potential.")
             self.stdout.write(f"Service desk: {service_desk.tickets} service requests in the last year "
