@@ -20,7 +20,22 @@ def world(transactional_db):
     world.east_customer.phone = "021-6666 8888"
     world.east_customer.refresh_keys()
     world.east_customer.save()
+    _invoices(world)
     return world
+
+
+def _invoices(world):
+    """Two open invoices of E001 that the claim credits."""
+    import datetime
+    from decimal import Decimal
+
+    from credo.core.clock import business_today
+    from credo.sales import services as ledger
+
+    day = business_today() - datetime.timedelta(days=20)
+    for number, amount in (("INV-A", "800.00"), ("INV-B", "600.00")):
+        ledger.post_invoice(world.finance, world.east_customer, number=number, invoice_date=day,
+                            due_date=day + datetime.timedelta(days=30), amount=Decimal(amount))
 
 
 def _in_own_thread(fn, *args):
@@ -53,6 +68,10 @@ def test_public_form_to_closed_complaint(live_server, world):
     assert steps == [(1, "service"), (2, "service"), (3, "service"), (4, "sales_east"), (5, "service"),
                      (6, "service")]
     assert complaint.measures.get().text == "先寄一个备用阀门"
+    claim = complaint.claims.get()
+    assert claim.status == "settled" and claim.decided_by == world.manager_east and claim.credit_note.amount == 1200
+    assert sorted(claim.credit_note.allocations.values_list("invoice__number", "amount")) == [
+        ("INV-A", 800), ("INV-B", 400)]
 
 
 RECORDS = {1: "客户说新装的阀门漏水，停线两小时", 2: "质检部核实：该批次密封圈不合格", 3: "免费更换整批阀门",
@@ -74,6 +93,32 @@ def _close(page, number, name):
         form.get_by_test_id("close-step").click()
     expect(page.locator(f"#step-1-{number} [data-testid=record]")).to_have_text(RECORDS[number])
     shot(page, name)
+
+
+def _approve_and_settle(browser, base_url, complaint_url):
+    """The sales manager approves the claim (tier 1), finance settles it; the ledger tab shows the credit note."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.conftest import DESKTOP
+    from tests.e2e.helpers import login, shot, visit
+
+    for user, button, name in (("manager_east", "approve-claim", "complaint-08c-claim-approved"),
+                               ("finance", "settle-claim", "complaint-08d-claim-settled")):
+        context = browser.new_context(viewport=DESKTOP, base_url=base_url, locale="zh-CN")
+        context.set_default_timeout(10_000)
+        page = context.new_page()
+        login(page, user, name=f"{name}-login")
+        visit(page, complaint_url, f"{name}-before")
+        with page.expect_navigation():
+            page.get_by_test_id(button).click()
+        shot(page, name)
+        if user == "finance":
+            expect(page.get_by_test_id("claim-credit-note")).to_contain_text("CN-SP-")
+            with page.expect_navigation():
+                page.get_by_test_id("claim-credit-note").locator("a").click()
+            expect(page.locator("body")).to_contain_text("CN-SP-")
+            shot(page, "complaint-08e-ledger-credit-note")
+        context.close()
 
 
 def _journey(base_url):
@@ -123,6 +168,24 @@ def _journey(base_url):
             expect(agent.locator("#measures")).to_contain_text("先寄一个备用阀门")
             _close(agent, 2, "complaint-07-step-2")
             _close(agent, 3, "complaint-08-step-3")
+            # The solution includes money back: a claim over two invoices, sent for approval.
+            claim = agent.locator("#claim-form")
+            claim.locator("[name=amount_claimed]").fill("1500")
+            claim.locator("[name=amount_agreed]").fill("1200")
+            claim.locator("[name=reason]").fill("停线两小时的损失，协商赔偿 1200 元")
+            for n, number in ((1, "INV-A"), (2, "INV-B")):
+                value = claim.locator(f"[name=invoice_{n}] option", has_text=number).get_attribute("value")
+                claim.locator(f"[name=invoice_{n}]").select_option(value)
+            claim.locator("[name=amount_1]").fill("800")
+            claim.locator("[name=amount_2]").fill("400")
+            with agent.expect_navigation():
+                claim.get_by_test_id("create-claim").click()
+            with agent.expect_navigation():
+                agent.get_by_test_id("submit-claim").click()
+            expect(agent.get_by_test_id("approve-claim")).to_have_count(0)     # not the agent's to approve
+            shot(agent, "complaint-08b-claim-submitted")
+            complaint_url = agent.url.replace(base_url, "")
+            _approve_and_settle(browser, base_url, complaint_url)
             agent.select_option("#assign-form select[name=owner]", label="sales_east (sales_east, 业务员)")
             with agent.expect_navigation():
                 agent.click("#assign-form button[type=submit]")
