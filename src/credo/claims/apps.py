@@ -11,8 +11,10 @@ class ClaimsConfig(AppConfig):
         from credo.complaints.cards import DETAIL_CARDS
         from credo.core.context import NAVIGATION, add_navigation
         from credo.sales.views import CREDIT_NOTE_REFERENCES
+        from credo.segments.costs import COST_SOURCES
 
         from . import events  # noqa: F401  (registers timeline event kinds)
+        from .costs import settled_claim_costs
         from .queries import credit_note_references
         from .views import complaint_card
 
@@ -21,3 +23,5 @@ class ClaimsConfig(AppConfig):
             DETAIL_CARDS.append(complaint_card)
         if credit_note_references not in CREDIT_NOTE_REFERENCES:
             CREDIT_NOTE_REFERENCES.append(credit_note_references)
+        if settled_claim_costs not in COST_SOURCES:
+            COST_SOURCES.append(settled_claim_costs)
