@@ -52,6 +52,14 @@ def _open_invoices(complaint):
                 .order_by("due_date", "id")[:100])
 
 
+def service_tab_part(request, customer) -> dict | None:
+    """The customer's claims on the Service tab of the card (registered in complaints.cards.SERVICE_PARTS)."""
+    if not has_perm(request.user, "claims.view"):
+        return None
+    rows = list(queries.listing(request.user, customer=customer.pk)[:50])
+    return {"template": "claims/_service_tab.html", "claims": rows}
+
+
 def complaint_card(request, complaint) -> dict | None:
     """The Claims card of the complaint page (registered in complaints.views.DETAIL_CARDS)."""
     user = request.user

@@ -24,7 +24,7 @@ from credo.customers.views import _add_errors
 from credo.sla.models import Severity
 
 from . import queries, report, rules, services
-from .cards import cards_for
+from .cards import cards_for, service_parts
 from .forms import (
     AssignForm,
     AttachForm,
@@ -345,7 +345,8 @@ def public_done(request):
 def service_tab_context(request, customer) -> dict:
     rows = queries.for_customer(request.user, customer.pk)
     return {"service_complaints": rows, "service_open": sum(1 for r in rows if r.status == Status.OPEN),
-            "service_can_intake": has_perm(request.user, "complaints.intake"), "now": business_now()}
+            "service_can_intake": has_perm(request.user, "complaints.intake"), "now": business_now(),
+            "service_parts": service_parts(request, customer)}
 
 
 
