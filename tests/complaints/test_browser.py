@@ -3,9 +3,10 @@ form and gets its reference number; the service agent finds it in the queue and 
 handing step 4 (tell the customer) to the account manager, who closes it on a phone."""
 
 import os
-import threading
 
 import pytest
+
+from tests.e2e.helpers import in_own_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                                   reason="needs Debian's chromium")]
@@ -38,30 +39,10 @@ def _invoices(world):
                             due_date=day + datetime.timedelta(days=30), amount=Decimal(amount))
 
 
-def _in_own_thread(fn, *args):
-    from django.db import connections
-
-    failures = []
-
-    def run():
-        try:
-            fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
-
-
 def test_public_form_to_closed_complaint(live_server, world):
     from credo.complaints.models import Complaint
 
-    _in_own_thread(_journey, live_server.url)
+    in_own_thread(_journey, live_server.url)
     complaint = Complaint.objects.get()
     assert complaint.customer == world.east_customer and complaint.status == "closed"
     steps = list(complaint.steps.order_by("number").values_list("number", "closed_by__username"))

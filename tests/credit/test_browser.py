@@ -4,12 +4,11 @@ figures and approves; the order is confirmed."""
 
 import os
 import re
-import threading
 
 import pytest
 
 from credo.sales.models import SalesOrder
-from tests.e2e.helpers import JOURNEY_NOW
+from tests.e2e.helpers import JOURNEY_NOW, in_own_thread
 
 from .conftest import approved_profile, days_ago, invoice
 
@@ -26,30 +25,8 @@ def world(transactional_db):
     return World()
 
 
-def _in_own_thread(fn, *args):
-    """Run fn in a thread of its own: Playwright's sync API refuses a thread where another test's browser (the
-    session-wide one of tests/e2e) already runs its event loop."""
-    from django.db import connections
-
-    failures = []
-
-    def run():
-        try:
-            fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
-
-
 def test_held_order_is_explained_and_released(live_server, world):
-    _in_own_thread(_journey, live_server.url, world)
+    in_own_thread(_journey, live_server.url, world)
 
 
 def _journey(base_url, world):

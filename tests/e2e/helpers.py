@@ -90,3 +90,27 @@ def tr(text: str, language: str) -> str:
 
     with translation.override(language):
         return str(translation.gettext(text))
+
+
+def in_own_thread(fn, *args):
+    """Run fn in a thread of its own (Playwright's sync API wants no running event loop, and Django's ORM none
+    either), with its own database connections closed at the end; re-raise what it raised."""
+    import threading
+
+    from django.db import connections
+
+    failures = []
+
+    def run():
+        try:
+            fn(*args)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failures:
+        raise failures[0]

@@ -2,11 +2,11 @@
 taps today's visit and records it done with an outcome and a next step."""
 
 import os
-import threading
 
 import pytest
 
 from credo.core.clock import business_today
+from tests.e2e.helpers import in_own_thread
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not os.path.exists("/usr/bin/chromium"),
                                                   reason="needs Debian's chromium")]
@@ -20,31 +20,11 @@ def world(transactional_db):
     return World()
 
 
-def _in_own_thread(fn, *args):
-    from django.db import connections
-
-    failures = []
-
-    def run():
-        try:
-            fn(*args)
-        except BaseException as exc:  # noqa: BLE001 - re-raised in the test's thread
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join()
-    if failures:
-        raise failures[0]
-
-
 def test_quick_entry_on_a_phone(live_server, world):
     from credo.visits import services
 
     visit = services.plan_visit(world.sales_east, world.east_customer, planned_date=business_today())
-    _in_own_thread(_journey, live_server.url, world)
+    in_own_thread(_journey, live_server.url, world)
     visit.refresh_from_db()
     assert visit.status == "done" and visit.outcome == "客户同意下周试用"
 
@@ -89,7 +69,7 @@ def test_caring_reminder_recorded_with_one_tap_on_a_phone(live_server, world):
 
     today = business_today()
     contact = ContactFactory(customer=world.east_customer, name="李明", birthday=today.replace(year=1980))  # a leap year
-    _in_own_thread(_caring_journey, live_server.url)
+    in_own_thread(_caring_journey, live_server.url)
     done = Visit.objects.get(customer=world.east_customer, status="done")
     assert done.purpose == "caring" and done.kind == "call" and list(done.contacts.all()) == [contact]
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from credo.core.clock import business_now
 from credo.core.lockout import client_address
 from credo.core.roles import has_perm
+from credo.core.view_helpers import run_posted_action
 from credo.customers.queries import visible_customers
 from credo.customers.views import _add_errors
 from credo.sla.models import Severity
@@ -207,22 +208,11 @@ def detail(request, pk):
     forms["assign"] = AssignForm(initial={"owner": step.owner_id if step else None})
     failed = ""
     if request.method == "POST":
-        action = request.POST.get("action", "")
-        if action not in ACTIONS:
-            raise Http404
-        cls = ACTIONS[action]
-        form = cls(request.POST, request.FILES) if cls else None
-        if form is None or form.is_valid():
-            try:
-                message = _run(request, complaint, action, form)
-            except ValidationError as exc:
-                if form is None:
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect("complaints:detail", complaint.pk)
-                _add_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect("complaints:detail", complaint.pk)
+        message, form, action = run_posted_action(
+            request, ACTIONS, lambda cls: cls(request.POST, request.FILES),
+            lambda name, form: _run(request, complaint, name, form))
+        if message is not None:
+            return redirect("complaints:detail", complaint.pk)
         forms[action], failed = form, action
     from credo.sla.models import Kind, SlaClock, SlaPause
 

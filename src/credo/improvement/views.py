@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from credo.complaints.services import visible_complaints
 from credo.core.clock import business_today
 from credo.core.roles import has_perm
-from credo.core.view_helpers import add_form_errors
+from credo.core.view_helpers import add_form_errors, run_posted_action
 
 from . import queries, rules, services
 from .forms import ActionForm, CancelForm, CompleteForm, LinkForm, PromiseForm, RecoveryForm, VerifyForm
@@ -147,22 +147,12 @@ def action_detail(request, pk):
         "link": LinkForm()}
     failed = ""
     if request.method == "POST":
-        name = request.POST.get("action", "")
-        if name not in ACTION_FORMS:
-            raise Http404
-        cls = ACTION_FORMS[name]
-        form = (cls(request.POST, with_complaints=False) if cls is ActionForm else cls(request.POST)) if cls else None
-        if form is None or form.is_valid():
-            try:
-                message = _run(request, action, name, form)
-            except ValidationError as exc:
-                if form is None:
-                    messages.error(request, " ".join(exc.messages))
-                    return redirect("improvement:detail", action.pk)
-                add_form_errors(form, exc)
-            else:
-                messages.success(request, message)
-                return redirect("improvement:detail", action.pk)
+        message, form, name = run_posted_action(
+            request, ACTION_FORMS,
+            lambda cls: cls(request.POST, with_complaints=False) if cls is ActionForm else cls(request.POST),
+            lambda name, form: _run(request, action, name, form))
+        if message is not None:
+            return redirect("improvement:detail", action.pk)
         forms[name], failed = form, name
     can_manage = services.can_manage(request.user, action)
     return render(request, "improvement/detail.html", {
