@@ -8,4 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks  # noqa: F401  (registers the production checks)
+        from . import admin_names, checks  # noqa: F401  (checks: registers the production checks)
+
+        admin_names.apply()
