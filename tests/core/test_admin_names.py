@@ -5,8 +5,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.utils import translation
 
-from credo.customers.models import Tag
 from credo.credit.models import CreditProfile
+from credo.customers.models import Tag
 
 
 def test_plural_names_follow_the_language():
