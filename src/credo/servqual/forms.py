@@ -18,7 +18,7 @@ def weight_field_name(code: str) -> str:
 
 
 class InstrumentForm(StyledMixin, forms.Form):
-    entry = forms.ChoiceField(label=_("enter the dimensions'"), choices=ENTRY_CHOICES, initial="weights")
+    entry = forms.ChoiceField(label=_("enter as"), choices=ENTRY_CHOICES, initial="weights")
     valid_from = forms.DateField(label=_("valid from"), widget=DateInput, required=False,
                                  help_text=_("Empty: today. Earlier versions are kept."))
     note = forms.CharField(label=_("note"), max_length=200, required=False)

@@ -134,11 +134,14 @@ def check_weights(weights=None, points=None) -> dict[str, Decimal]:
     return converted
 
 
+EMPTY_TEXT = {"zh": gettext_noop("%(where)s: the Chinese text is empty."),
+              "en": gettext_noop("%(where)s: the English text is empty.")}
+
+
 def _text(value, where: str, language: str) -> str:
     text = " ".join(str(value or "").split())
     if not text:
-        raise ValidationError({"items": [_("%(where)s: the %(language)s text is empty.")
-                                         % {"where": where, "language": language}]})
+        raise ValidationError({"items": [_(EMPTY_TEXT[language]) % {"where": where}]})
     if len(text) > TEXT_LENGTH:
         raise ValidationError({"items": [_("%(where)s: at most %(n)s characters.") % {"where": where,
                                                                                        "n": TEXT_LENGTH}]})
@@ -176,8 +179,8 @@ def check_items(items, previous: InstrumentVersion | None = None) -> dict[str, l
             if key and (len(key) > 10 or key in keys_here):
                 raise ValidationError({"items": [_("%(where)s: the key %(key)s is used twice or too long.")
                                                  % {"where": where, "key": key}]})
-            out.append({"key": key, "text_zh": _text(get("text_zh"), where, _("Chinese")),
-                        "text_en": _text(get("text_en"), where, _("English"))})
+            out.append({"key": key, "text_zh": _text(get("text_zh"), where, "zh"),
+                        "text_en": _text(get("text_en"), where, "en")})
             if key:
                 keys_here.add(key)
         letter = defaults.KEY_LETTERS[code]
