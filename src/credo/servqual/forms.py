@@ -45,7 +45,8 @@ class ItemForm(StyledMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style()
+        if not self.is_bound:   # a bound form is styled when cleaned, after the formset adds ORDER and DELETE
+            self._style()
 
 
 ItemFormSet = forms.formset_factory(ItemForm, extra=1, can_order=True, can_delete=True, max_num=12,
