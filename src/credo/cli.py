@@ -24,6 +24,7 @@
   credo calendar holiday|workday DATE …   add holidays / make-up working days (调休); remove DATE …; show --year Y
   credo sla due --from "YYYY-MM-DD HH:MM" --hours H   when H business hours from then run out (--format json)
   credo sla scan [--as-of "YYYY-MM-DD HH:MM"]         warn and record service-level breaches (--format json)
+  credo servqual score FILE --weights tangibles=W,…,empathy=W   SERVQUAL gaps and scores of a CSV (--format text)
   credo <any Django command>         e.g. credo shell, credo createsuperuser
 
 The database is DATABASE_URL (see credo/settings.py). A command run on a database that is missing or

@@ -30,6 +30,7 @@ urlpatterns = [
     path("visits/", include("credo.visits.urls")),
     path("calendar/", include("credo.worktime.urls")),
     path("sla/", include("credo.sla.urls")),
+    path("servqual/", include("credo.servqual.urls")),
     path("complaints/", include("credo.complaints.urls")),
     path("public/complaint/", include("credo.complaints.public_urls")),
     path("service/", include("credo.servicedesk.urls")),

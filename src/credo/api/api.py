@@ -103,6 +103,7 @@ from credo.risk.api import router as risk_router  # noqa: E402
 from credo.sales.api import router as ledger_router  # noqa: E402
 from credo.segments.api import router as segments_router  # noqa: E402
 from credo.servicedesk.api import router as servicedesk_router  # noqa: E402
+from credo.servqual.api import router as servqual_router  # noqa: E402
 from credo.sla.api import router as sla_router  # noqa: E402
 from credo.visits.api import router as visits_router  # noqa: E402
 from credo.worktime.api import router as calendar_router  # noqa: E402
@@ -125,5 +126,6 @@ api.add_router("/complaints", complaints_router, tags=["complaints"])
 api.add_router("/servicedesk", servicedesk_router, tags=["service desk"])
 api.add_router("/improvement", improvement_router, tags=["service improvement"])
 api.add_router("/claims", claims_router, tags=["claims"])
+api.add_router("/servqual", servqual_router, tags=["SERVQUAL"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

@@ -102,6 +102,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "claims.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "claims.approve": {Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
     "claims.settle": {Role.FINANCE_CLERK, Role.ADMINISTRATOR},
+    # SERVQUAL: everyone reads the instrument (dimensions, weights, items and their versions); administrators
+    # change it (each save is a new version).
+    "servqual.view": set(Role.values),
+    "servqual.edit": {Role.ADMINISTRATOR},
 }
 
 
