@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "credo.servicedesk",
     "credo.improvement",
     "credo.claims",
+    "credo.loyalty",
 ]
 
 MIDDLEWARE = [

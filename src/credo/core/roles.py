@@ -102,6 +102,10 @@ PERMISSIONS: dict[str, set[str]] = {
     "claims.manage": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     "claims.approve": {Role.SALES_MANAGER, Role.CREDIT_CONTROLLER, Role.EXECUTIVE, Role.ADMINISTRATOR},
     "claims.settle": {Role.FINANCE_CLERK, Role.ADMINISTRATOR},
+    # Loyalty indicators from the ledger: everyone reads them for the customers in their scope; administrators
+    # edit the loyalty-stage rules.
+    "loyalty.view": set(Role.values),
+    "loyalty.edit": {Role.ADMINISTRATOR},
 }
 
 
