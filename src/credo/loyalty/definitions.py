@@ -17,8 +17,7 @@ INDICATORS = {
         "grows. — when there is nothing to compare or the discount did not move.")),
     "tolerance": (_("Tolerance of quality incidents"), _(
         "Of the complaints received in the period, the share after which the customer placed an order within "
-        "%(days)s days; beside it, the orders in the %(days)s days after the complaints against those before.")
-        % {"days": rules.DEFAULT_TOLERANCE_DAYS}),
+        "%(days)s days; beside it, the orders in the %(days)s days after the complaints against those before.")),
     "share_of_wallet": (_("Share of wallet"), _(
         "Goods sales divided by the customer's potential for the period (the annual estimate of the value "
         "segments × days / 365). — without an estimate.")),
@@ -46,7 +45,8 @@ def title(key: str) -> str:
 
 
 def definition(key: str) -> str:
-    return str(INDICATORS[key][1])
+    return str(INDICATORS[key][1]) % {"days": rules.DEFAULT_TOLERANCE_DAYS} if key == "tolerance" else str(
+        INDICATORS[key][1])
 
 
 def stage_label(code: str | None) -> str:
@@ -54,4 +54,4 @@ def stage_label(code: str | None) -> str:
 
 
 def all_definitions() -> list[dict]:
-    return [{"key": k, "title": str(t), "definition": str(d)} for k, (t, d) in INDICATORS.items()]
+    return [{"key": k, "title": str(t), "definition": definition(k)} for k, (t, _d) in INDICATORS.items()]
