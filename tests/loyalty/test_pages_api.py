@@ -17,6 +17,16 @@ def test_card_tab_shows_stage_rfm_and_definitions(client, loyalty_world):
     assert client.get(f"/customers/{w.north_customer.pk}/?tab=loyalty").status_code == 404
 
 
+def test_card_tab_of_a_customer_without_activity(client, loyalty_world):
+    from tests.factories import CustomerFactory
+
+    quiet = CustomerFactory(code="Q001", account_manager=loyalty_world.sales_east)
+    client.force_login(loyalty_world.sales_east)
+    page = client.get(f"/customers/{quiet.pk}/?tab=loyalty").content.decode()
+    assert 'data-testid="loyalty-empty"' in page
+    assert client.get(f"/api/loyalty/customers/{quiet.pk}").json()["figures"] is None
+
+
 def test_card_tab_in_chinese(client, loyalty_world):
     w = loyalty_world
     client.force_login(w.admin)
@@ -29,7 +39,7 @@ def test_management_page_scoped(client, loyalty_world):
     page = client.get(f"/loyalty/?{RANGE}").content.decode()
     assert 'data-section="by_month"' in page and 'data-section="rfm"' in page
     assert "E001" in page and "N001" not in page and "E002" not in page
-    assert 'id="definitions"' in page
+    assert 'id="definitions"' in page and 'href="/loyalty/"' in page  # the menu entry
 
 
 def test_management_page_bad_filter(client, loyalty_world):

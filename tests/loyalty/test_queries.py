@@ -96,7 +96,7 @@ def test_stage_rules_are_versioned_and_audited(loyalty_world, clock):
     assert services.current_rules(datetime.date(2026, 7, 20))[0]["emotional"] == {"invoices": "5"}
     assert services.current_rules()[0]["emotional"] == {"invoices": "6"}
     assert services.current_rules(datetime.date(2026, 7, 1))[1] is None
-    assert AuditEntry.objects.filter(action="loyalty.stage_rules").count() == 2
+    assert AuditEntry.objects.filter(object_type="loyalty.stagerules").count() == 2
 
 
 def test_only_administrators_edit_the_rules(loyalty_world):

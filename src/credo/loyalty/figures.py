@@ -84,9 +84,14 @@ class Figures:
 
 
 def previous_period(flt: AnalysisFilter) -> tuple[datetime.date, datetime.date]:
-    """The period of the same length just before."""
+    """The period of the same length just before (cut at the first day of the calendar)."""
+    if flt.date_from == datetime.date.min:
+        return datetime.date.min, datetime.date.min
     before_to = flt.date_from - datetime.timedelta(days=1)
-    return before_to - (flt.date_to - flt.date_from), before_to
+    try:
+        return before_to - (flt.date_to - flt.date_from), before_to
+    except OverflowError:
+        return datetime.date.min, before_to
 
 
 def goods_invoices(user, flt: AnalysisFilter):

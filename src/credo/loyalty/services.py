@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from credo.core import audit
 from credo.core.clock import business_today
+from credo.core.models import AuditEntry
 from credo.core.roles import has_perm
 
 from . import rules
@@ -41,9 +42,9 @@ def save_stage_rules(user, thresholds, *, valid_from: datetime.date | None = Non
         raise ValidationError({"note": [_("At most 200 characters.")]})
     valid_from = valid_from or business_today()
     before, _row = current_rules(valid_from)
-    row, _created = StageRules.objects.update_or_create(
+    row, created = StageRules.objects.update_or_create(
         valid_from=valid_from, defaults={"thresholds": clean, "note": note or "",
                                          "created_by": getattr(user, "username", "")})
-    audit.record(user, "loyalty.stage_rules", row, before={"thresholds": before}, after={"thresholds": clean},
-                 reason=note or "")
+    action = AuditEntry.Action.CREATE if created else AuditEntry.Action.UPDATE
+    audit.record(user, action, row, before={"thresholds": before}, after={"thresholds": clean}, reason=note or "")
     return row
