@@ -151,3 +151,23 @@ def test_stage(figures, expected):
 def test_edited_rules_change_the_stage():
     strict = {**RULES, rules.EMOTIONAL: {"invoices": "3"}}
     assert rules.stage({"invoices": 2, "repeat_rate": D("0.5")}, strict) == rules.COGNITIVE
+
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@given(st.lists(st.integers(0, 20), min_size=1, max_size=40), st.randoms())
+def test_quintiles_properties(values, rnd):
+    keyed = dict(enumerate(values))
+    scores = rules.quintiles(keyed)
+    assert set(scores.values()) <= {1, 2, 3, 4, 5}
+    for a in keyed:  # equal values score alike, a larger value never scores lower
+        for b in keyed:
+            if keyed[a] == keyed[b]:
+                assert scores[a] == scores[b]
+            elif keyed[a] > keyed[b]:
+                assert scores[a] >= scores[b]
+    order = list(keyed)
+    rnd.shuffle(order)  # the order the customers come in changes nothing
+    assert rules.quintiles({k: keyed[k] for k in order}) == scores
