@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "credo.improvement",
     "credo.claims",
     "credo.servqual",
+    "credo.loyalty",
 ]
 
 MIDDLEWARE = [

@@ -36,6 +36,7 @@ urlpatterns = [
     path("service/", include("credo.servicedesk.urls")),
     path("improvement/", include("credo.improvement.urls")),
     path("claims/", include("credo.claims.urls")),
+    path("loyalty/", include("credo.loyalty.urls")),
     path("api/", api.urls),
     re_path(r"^api/", unknown_url),
     path("admin/", admin.site.urls),

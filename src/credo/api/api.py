@@ -97,6 +97,7 @@ from credo.credit.api import router as credit_router  # noqa: E402
 from credo.customers.api import router as customers_router  # noqa: E402
 from credo.improvement.api import router as improvement_router  # noqa: E402
 from credo.limits.api import router as limits_router  # noqa: E402
+from credo.loyalty.api import router as loyalty_router  # noqa: E402
 from credo.rating.api import router as rating_router  # noqa: E402
 from credo.receivables.api import router as receivables_router  # noqa: E402
 from credo.risk.api import router as risk_router  # noqa: E402
@@ -127,5 +128,6 @@ api.add_router("/servicedesk", servicedesk_router, tags=["service desk"])
 api.add_router("/improvement", improvement_router, tags=["service improvement"])
 api.add_router("/claims", claims_router, tags=["claims"])
 api.add_router("/servqual", servqual_router, tags=["SERVQUAL"])
+api.add_router("/loyalty", loyalty_router, tags=["loyalty"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

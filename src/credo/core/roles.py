@@ -106,6 +106,10 @@ PERMISSIONS: dict[str, set[str]] = {
     # change it (each save is a new version).
     "servqual.view": set(Role.values),
     "servqual.edit": {Role.ADMINISTRATOR},
+    # Loyalty indicators from the ledger: everyone reads them for the customers in their scope; administrators
+    # edit the loyalty-stage rules.
+    "loyalty.view": set(Role.values),
+    "loyalty.edit": {Role.ADMINISTRATOR},
 }
 
 
