@@ -2,8 +2,6 @@
 phone), the public no-login form with its reference number, attachments and the card's Service tab. Thin: forms
 parse, services write, queries read."""
 
-import json
-from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -351,25 +349,11 @@ def _report_filter(request):
         raise ValidationError({str(exc): [_("Bad value for %(field)s.") % {"field": exc}]}) from None
 
 
-def _table(section):
-    from credo.analysis.exporting import as_display
-
-    columns = [c for c in section.columns if c.page]
-    rows = [[(as_display(row.get(c.key), c.type), c.type != "text") for c in columns] for row in section.rows]
-    totals = [(as_display(section.totals.get(c.key), c.type), c.type != "text") for c in columns] \
-        if section.totals else None
-    return {"report": section, "columns": columns, "rows": rows, "totals": totals,
-            "chart_json": json.dumps(section.chart, ensure_ascii=False)}
-
-
 @login_required
 def management(request):
     """Complaints by category, product, customer, cause, channel and severity; time per step; SLA compliance;
     repeats; the complaint rate per 100 orders; in the user's scope, filtered like the customer analysis."""
-    from credo.analysis.queries import class_provider
-    from credo.core.models import Territory
-    from credo.core.scopes import OWN, assignable_managers, scope_of
-    from credo.customers.models import CustomerKind
+    from credo.analysis.sections import filter_context, page_table, workbook_response
 
     _require(request.user, "complaints.report")
     try:
@@ -380,24 +364,11 @@ def management(request):
     group = request.GET.get("rate", "month")
     sections = report.sections(request.user, flt, dimension, group)
     if request.GET.get("export") == "xlsx":
-        import tempfile
-
-        from credo.analysis.exporting import XLSX_TYPE, write_reports_xlsx
-
-        tmp = tempfile.TemporaryFile()
-        write_reports_xlsx(tmp, sections, flt).close()
-        tmp.seek(0)
-        return FileResponse(tmp, as_attachment=True, content_type=XLSX_TYPE,
-                            filename=f"complaints-{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}.xlsx")
-    managers = []
-    if scope_of(request.user) != OWN:
-        managers = assignable_managers(request.user).select_related("profile").order_by("username")
-    query = {k: v for k, v in request.GET.items() if k != "export"}
+        return workbook_response(sections, flt, "complaints")
     return render(request, "complaints/management.html", {
-        "filter": flt, "summary": report.summary(request.user, flt), "tables": [_table(s) for s in sections],
+        "filter": flt, "summary": report.summary(request.user, flt), "tables": [page_table(s) for s in sections],
         "dimension": dimension if dimension in report.DIMENSIONS else "category",
         "group": group if group in report.RATE_GROUPS else "month",
         "dimensions": report.dimension_titles().items(), "groups": report.rate_titles().items(),
-        "territories": Territory.objects.order_by("code"), "managers": managers, "kinds": CustomerKind.choices,
-        "with_classes": class_provider() is not None, "export_query": urlencode({**query, "export": "xlsx"}),
+        **filter_context(request),
     })

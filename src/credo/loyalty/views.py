@@ -2,24 +2,18 @@
 Excel) and the stage rules editor (administrators)."""
 
 import datetime
-import json
-import tempfile
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from credo.analysis.exporting import XLSX_TYPE, as_display, write_reports_xlsx
-from credo.analysis.queries import AnalysisFilter, class_provider
+from credo.analysis.queries import AnalysisFilter
+from credo.analysis.sections import filter_context, page_table, workbook_response
 from credo.core.clock import business_today
-from credo.core.models import Territory
 from credo.core.roles import has_perm
-from credo.core.scopes import OWN, assignable_managers, scope_of
-from credo.customers.models import CustomerKind
 
 from . import definitions, queries, rules, services
 
@@ -42,15 +36,6 @@ def loyalty_tab_context(request, customer) -> dict:
             "loyalty_definitions": definitions.all_definitions()}
 
 
-def _table(section):
-    columns = [c for c in section.columns if c.page]
-    rows = [[(as_display(row.get(c.key), c.type), c.type != "text") for c in columns] for row in section.rows]
-    totals = [(as_display(section.totals.get(c.key), c.type), c.type != "text") for c in columns] \
-        if section.totals else None
-    return {"report": section, "columns": columns, "rows": rows, "totals": totals,
-            "chart_json": json.dumps(section.chart, ensure_ascii=False)}
-
-
 @login_required
 def index(request):
     _require(request.user, "loyalty.view")
@@ -59,20 +44,11 @@ def index(request):
     except ValueError as exc:
         return HttpResponseBadRequest(_("Bad value for %(field)s.") % {"field": exc})
     if request.GET.get("export") == "xlsx":
-        tmp = tempfile.TemporaryFile()
-        write_reports_xlsx(tmp, queries.sections(request.user, flt, limit=None), flt).close()
-        tmp.seek(0)
-        return FileResponse(tmp, as_attachment=True, content_type=XLSX_TYPE,
-                            filename=f"loyalty-{flt.date_from:%Y%m%d}-{flt.date_to:%Y%m%d}.xlsx")
-    managers = []
-    if scope_of(request.user) != OWN:
-        managers = assignable_managers(request.user).select_related("profile").order_by("username")
-    query = {k: v for k, v in request.GET.items() if k != "export"}
+        return workbook_response(queries.sections(request.user, flt, limit=None), flt, "loyalty")
     return render(request, "loyalty/index.html", {
-        "filter": flt, "tables": [_table(s) for s in queries.sections(request.user, flt)],
+        "filter": flt, "tables": [page_table(s) for s in queries.sections(request.user, flt)],
         "definitions": definitions.all_definitions(), "can_edit": has_perm(request.user, "loyalty.edit"),
-        "territories": Territory.objects.order_by("code"), "managers": managers, "kinds": CustomerKind.choices,
-        "with_classes": class_provider() is not None, "export_query": urlencode({**query, "export": "xlsx"})})
+        **filter_context(request)})
 
 
 def _rule_grid(thresholds: dict, errors: dict | None = None) -> list[dict]:
