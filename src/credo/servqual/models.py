@@ -86,3 +86,7 @@ class Item(models.Model):
         """The text in the user's language (Chinese unless English is chosen)."""
         language = (translation.get_language() or "zh-hans").lower()
         return self.text_en if language.startswith("en") else self.text_zh
+
+
+from .campaign_models import (  # noqa: E402,F401 - the campaign tables belong to this app
+    Campaign, CampaignStatus, Channel, Response, ResponseItem, SurveyLink)
