@@ -91,6 +91,9 @@ class Response(models.Model):
         ordering = ["campaign", "pk"]
         indexes = [models.Index(fields=["campaign", "customer"], name="servqual_response_customer")]
 
+    def __str__(self):
+        return f"{self.campaign_id}/{self.pk}"
+
 
 class ResponseItem(models.Model):
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="scores")
@@ -106,3 +109,6 @@ class ResponseItem(models.Model):
             models.CheckConstraint(condition=Q(perception__isnull=True) | Q(perception__gte=1, perception__lte=7),
                                    name="servqual_perception_range"),
         ]
+
+    def __str__(self):
+        return f"{self.response_id}/{self.item_id}"

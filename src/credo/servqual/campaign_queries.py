@@ -7,7 +7,6 @@ the dimensions (E and P side by side, the gap; a radar chart of E and P), the it
 bars), and the scores per class, territory and (not for anonymous campaigns) customer.
 """
 
-import datetime
 from collections import defaultdict
 from decimal import Decimal
 from fractions import Fraction
@@ -55,9 +54,6 @@ def link_counts(rows) -> dict[str, int]:
     for row in rows:
         counts[row["state"]] += 1
     return counts
-
-
-STATE_LABELS = {"sent": "sent", "answered": "answered", "expired": "expired"}
 
 
 # --- results -------------------------------------------------------------------------------------------------
@@ -222,7 +218,3 @@ def report_filter(campaign) -> AnalysisFilter:
 
 def responses(user, campaign):
     return limit_to_scope(Response.objects.filter(campaign=campaign), user, "customer__")
-
-
-def today_window(campaign) -> tuple[datetime.date, datetime.date]:
-    return campaign.period_start, campaign.period_end

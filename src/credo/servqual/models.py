@@ -88,5 +88,12 @@ class Item(models.Model):
         return self.text_en if language.startswith("en") else self.text_zh
 
 
-from .campaign_models import (  # noqa: E402,F401 - the campaign tables belong to this app
-    Campaign, CampaignStatus, Channel, Response, ResponseItem, SurveyLink)
+# The campaign tables belong to this app; they live in campaign_models.py.
+from .campaign_models import (  # noqa: E402,F401
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Response,
+    ResponseItem,
+    SurveyLink,
+)
