@@ -107,11 +107,10 @@ def _summary(result, previous_result, previous) -> Report:
         before = getattr(previous_result, key) if previous_result else None
         rows.append({"figure": title, "value": _dec(now_value), "previous": _dec(before),
                      "change": _change(now_value, before)})
-    rows.append({"figure": _("Respondents"), "value": result.respondents,
-                 "previous": previous_result.respondents if previous_result else None, "change": None})
-    note = (_("Previous campaign: %(name)s (%(start)s – %(end)s).") % {
-        "name": previous.name, "start": previous.period_start, "end": previous.period_end}) if previous else \
-        _("No earlier analysed campaign to compare with.")
+    note = (_("Previous campaign: %(name)s (%(start)s – %(end)s), %(n)s respondents.") % {
+        "name": previous.name, "start": previous.period_start, "end": previous.period_end,
+        "n": previous_result.respondents}) if previous else _("No earlier analysed campaign to compare with.")
+    note = _("%(n)s respondents.") % {"n": result.respondents} + " " + note
     return Report("summary", _("SERVQUAL scores"), columns, rows, note=note)
 
 
