@@ -169,8 +169,3 @@ def score(request, payload: ScoreIn):
             "item_gaps": [{"dimension": i.dimension, "item": i.item, "respondents": i.respondents,
                            "expectation": rules.shown(i.expectation), "perception": rules.shown(i.perception),
                            "gap": rules.shown(i.gap)} for i in result.items]}
-
-
-from .campaign_api import router as campaign_router  # noqa: E402 - after this router's own operations
-
-router.add_router("/campaigns", campaign_router)
