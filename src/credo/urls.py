@@ -33,6 +33,7 @@ urlpatterns = [
     path("servqual/", include("credo.servqual.urls")),
     path("complaints/", include("credo.complaints.urls")),
     path("public/complaint/", include("credo.complaints.public_urls")),
+    path("s/", include("credo.servqual.public_urls")),
     path("service/", include("credo.servicedesk.urls")),
     path("improvement/", include("credo.improvement.urls")),
     path("claims/", include("credo.claims.urls")),

@@ -16,7 +16,7 @@ def as_text(value, kind: str):
         return None
     if kind == "money":
         return f"{Decimal(value):.2f}"
-    if kind in ("ratio", "number", "points"):
+    if kind in ("ratio", "number", "points", "score"):
         return f"{Decimal(value):.4f}"
     if kind == "qty":
         return f"{Decimal(value).normalize():f}"
@@ -37,6 +37,8 @@ def as_display(value, kind: str) -> str:
         return f"{Decimal(value) * 100:.2f} %"
     if kind == "number":
         return f"{Decimal(value):.2f}"
+    if kind == "score":
+        return f"{Decimal(value):.4f}"
     if kind == "qty":
         return f"{Decimal(value).normalize():f}"
     return str(value)
@@ -66,6 +68,7 @@ def write_reports_xlsx(target, reports, flt):
     formats = {"money": workbook.add_format({"num_format": "#,##0.00"}),
                "ratio": workbook.add_format({"num_format": "0.00%"}),
                "number": workbook.add_format({"num_format": "0.0000"}),
+               "score": workbook.add_format({"num_format": "0.0000"}),
                "qty": workbook.add_format({"num_format": "#,##0.###"}),
                "int": workbook.add_format({"num_format": "0"}),
                "points": workbook.add_format({"num_format": "+0.00;-0.00;0.00"})}

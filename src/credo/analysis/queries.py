@@ -161,7 +161,7 @@ def goods_lines(user, flt: AnalysisFilter):
 class Column:
     key: str
     title: str
-    type: str = "text"  # text, int, qty, money, ratio (fraction shown as %), number (plain ratio),
+    type: str = "text"  # text, int, qty, money, ratio (fraction shown as %), number (plain ratio), score (4 places),
     #                     points (a difference of fractions, shown in percentage points)
     page: bool = True  # shown as a column of the page's table (always in the export and the API)
     sub: str = ""  # the key of another column shown small under this one on the page

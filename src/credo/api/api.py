@@ -105,6 +105,7 @@ from credo.sales.api import router as ledger_router  # noqa: E402
 from credo.segments.api import router as segments_router  # noqa: E402
 from credo.servicedesk.api import router as servicedesk_router  # noqa: E402
 from credo.servqual.api import router as servqual_router  # noqa: E402
+from credo.servqual.campaign_api import router as servqual_campaign_router  # noqa: E402
 from credo.sla.api import router as sla_router  # noqa: E402
 from credo.visits.api import router as visits_router  # noqa: E402
 from credo.worktime.api import router as calendar_router  # noqa: E402
@@ -128,6 +129,7 @@ api.add_router("/servicedesk", servicedesk_router, tags=["service desk"])
 api.add_router("/improvement", improvement_router, tags=["service improvement"])
 api.add_router("/claims", claims_router, tags=["claims"])
 api.add_router("/servqual", servqual_router, tags=["SERVQUAL"])
+api.add_router("/servqual/campaigns", servqual_campaign_router, tags=["SERVQUAL campaigns"])
 api.add_router("/loyalty", loyalty_router, tags=["loyalty"])
 document_errors(api)
 __all__ = ["api", "unknown_url"]

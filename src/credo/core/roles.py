@@ -106,6 +106,9 @@ PERMISSIONS: dict[str, set[str]] = {
     # change it (each save is a new version).
     "servqual.view": set(Role.values),
     "servqual.edit": {Role.ADMINISTRATOR},
+    # SERVQUAL campaigns: service agents, sales managers and administrators run them (create, distribute links,
+    # open, close, analyse) and enter paper or phone answers for the customers in their scope.
+    "servqual.campaign": {Role.SERVICE_AGENT, Role.SALES_MANAGER, Role.ADMINISTRATOR},
     # Loyalty indicators from the ledger: everyone reads them for the customers in their scope; administrators
     # edit the loyalty-stage rules.
     "loyalty.view": set(Role.values),

@@ -11,4 +11,5 @@ class ServqualConfig(AppConfig):
         from credo.core.context import NAVIGATION, add_navigation
 
         add_navigation(NAVIGATION, _("Satisfaction"),
-                       [(_("SERVQUAL instrument"), "servqual:instrument", "servqual.view", "clipboard-check")])
+                       [(_("SERVQUAL instrument"), "servqual:instrument", "servqual.view", "clipboard-check"),
+                        (_("SERVQUAL campaigns"), "servqual:campaigns", "servqual.view", "send")])

@@ -86,3 +86,14 @@ class Item(models.Model):
         """The text in the user's language (Chinese unless English is chosen)."""
         language = (translation.get_language() or "zh-hans").lower()
         return self.text_en if language.startswith("en") else self.text_zh
+
+
+# The campaign tables belong to this app; they live in campaign_models.py.
+from .campaign_models import (  # noqa: E402,F401
+    Campaign,
+    CampaignStatus,
+    Channel,
+    Response,
+    ResponseItem,
+    SurveyLink,
+)

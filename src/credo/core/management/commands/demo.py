@@ -27,6 +27,7 @@ from credo.sales import demo as ledger_demo
 from credo.segments import demo as segments_demo
 from credo.segments import services as segments
 from credo.servicedesk import demo as servicedesk_demo
+from credo.servqual import demo as servqual_demo
 from credo.visits import demo as visits_demo
 from credo.visits.planning import generate_plan
 from credo.worktime import demo as calendar_demo
@@ -96,6 +97,7 @@ class Command(BaseCommand):
                     potentials = segments_demo.generate(*period)
                     value = segments.compute_segments(None, *period)
                     service_desk = servicedesk_demo.generate()
+                    survey_answers = servqual_demo.generate()
                 ledger_seconds = time.perf_counter() - ledger_started
         risk = run_scan(notify=False) if invoices_per_customer and result.customers else None
         if result.customers:
@@ -144,6 +146,8 @@ class Command(BaseCommand):
                               f"{service_desk.articles} knowledge articles.")
             self.stdout.write(f"Service improvement: {improvement.promises} service promises, {improvement.actions} "
                               f"improvement actions, {improvement.recoveries} service recoveries.")
+            self.stdout.write(f"SERVQUAL: two campaigns (last quarter analysed, this quarter open and anonymous) "
+                              f"with {survey_answers} answers through one-time links and from paper or phone.")
         if risk is not None:
             self.stdout.write(f"Risk: {sum(risk.new.values())} risk signals on {risk.customers} customers scanned.")
         if calendar.holidays or calendar.make_up_days:
