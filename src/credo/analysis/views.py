@@ -12,16 +12,16 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from credo.core.models import Territory
 from credo.core.roles import has_perm
-from credo.core.scopes import OWN, assignable_managers, customer_q, scope_of
-from credo.customers.models import Customer, CustomerKind
+from credo.core.scopes import customer_q
+from credo.customers.models import Customer
 from credo.customers.views import _add_errors
 
 from . import queries, services
 from .exporting import XLSX_TYPE, as_display, write_report_xlsx
 from .forms import StockForm, StockImportForm
 from .models import DealerStock
+from .sections import filter_context
 
 
 def _require_view(request):
@@ -93,15 +93,11 @@ def report(request, name):
               for c in columns]
     if result.totals:
         totals[0] = (_("Total"), False)
-    managers = []
-    if scope_of(request.user) != OWN:
-        managers = assignable_managers(request.user).select_related("profile").order_by("username")
-    return render(request, "analysis/report.html", {
+    return render(request, "analysis/report.html", {**filter_context(request),
         "name": name, "report": result, "columns": columns, "filter": flt, "rows": rows, "totals": totals if result.totals else None,
         "truncated": len(result.rows) > 500, "chart_json": json.dumps(result.chart, ensure_ascii=False),
-        "by_choices": _by_choices(name), "reports": report_titles(), "territories": Territory.objects.order_by("code"),
-        "managers": managers, "kinds": CustomerKind.choices, "with_classes": queries.class_provider() is not None,
-        "export_query": urlencode(flt.query()),
+        "by_choices": _by_choices(name), "reports": report_titles(),
+        "export_query": urlencode(flt.query()),   # the export has a URL of its own: no export=xlsx here
         "all_customers_query": urlencode({k: v for k, v in flt.query().items() if k != "customer"}),
     })
 

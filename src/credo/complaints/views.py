@@ -340,26 +340,18 @@ def service_tab_context(request, customer) -> dict:
 
 # --- the management view -----------------------------------------------------------------------------------
 
-def _report_filter(request):
-    from credo.analysis.queries import AnalysisFilter
-
-    try:
-        return AnalysisFilter.from_mapping(request.GET)
-    except ValueError as exc:
-        raise ValidationError({str(exc): [_("Bad value for %(field)s.") % {"field": exc}]}) from None
-
-
 @login_required
 def management(request):
     """Complaints by category, product, customer, cause, channel and severity; time per step; SLA compliance;
     repeats; the complaint rate per 100 orders; in the user's scope, filtered like the customer analysis."""
+    from credo.analysis.queries import AnalysisFilter
     from credo.analysis.sections import filter_context, page_table, workbook_response
 
     _require(request.user, "complaints.report")
     try:
-        flt = _report_filter(request)
-    except ValidationError as exc:
-        return HttpResponseBadRequest(" ".join(exc.messages))
+        flt = AnalysisFilter.from_mapping(request.GET)
+    except ValueError as exc:
+        return HttpResponseBadRequest(_("Bad value for %(field)s.") % {"field": exc})
     dimension = request.GET.get("by", "category")
     group = request.GET.get("rate", "month")
     sections = report.sections(request.user, flt, dimension, group)
